@@ -1,0 +1,199 @@
+import { Construct } from 'constructs';
+import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
+import {
+  CorsConfig,
+  corsOriginTemplate,
+  gatewayResponseParameters,
+  preflightHeaderNames,
+  preflightHeaders,
+  quoteHeaderValue,
+  resolveCorsConfig,
+  validatePreflightStatus,
+  variesByOrigin,
+} from './internal/cors';
+
+/** Props of {@link CorsPreflight}. */
+export interface CorsPreflightProps {
+  /**
+   * Id of the REST API (`aws_api_gateway_rest_api.id`, e.g. `restApi.id`), of any REST API.
+   */
+  readonly restApiId: string;
+
+  /**
+   * Id of the resource to answer preflights on: `resource.id` of an `aws_api_gateway_resource`,
+   * or `restApi.rootResourceId` for the API's root `/`.
+   */
+  readonly resourceId: string;
+
+  /**
+   * Origins allowed to call the resource, each `http(s)://host[:port]` with no path or trailing
+   * slash, or `['*']` alone for any origin. Normalised (lowercase, default port dropped). With
+   * several origins the preflight echoes the request's `Origin` when it is any one of them and
+   * sends no `Access-Control-Allow-Origin` otherwise, with `Vary: Origin`.
+   */
+  readonly allowOrigins: string[];
+
+  /**
+   * Methods sent in `Access-Control-Allow-Methods`: any of GET, HEAD, POST, PUT, PATCH, DELETE,
+   * OPTIONS, in any case. `OPTIONS` is always added.
+   * @default ['POST', 'OPTIONS']
+   */
+  readonly allowMethods?: string[];
+
+  /**
+   * Request headers sent in `Access-Control-Allow-Headers` (an empty list omits the header).
+   * AWS CDK's defaults are `Content-Type, X-Amz-Date, Authorization, X-Api-Key, X-Amz-Security-Token`.
+   * @default ['Content-Type', 'Idempotency-Key']
+   */
+  readonly allowHeaders?: string[];
+
+  /**
+   * Response headers the browser may expose to scripts, sent in `Access-Control-Expose-Headers`
+   * on the gateway error responses (a preflight response ignores it; the integration's own
+   * responses must send it themselves).
+   * @default [] (no header)
+   */
+  readonly exposeHeaders?: string[];
+
+  /**
+   * Seconds a browser may cache the preflight (`Access-Control-Max-Age`), an integer 0..86400.
+   * @default 600
+   */
+  readonly maxAge?: number;
+
+  /**
+   * Sends `Access-Control-Allow-Credentials: true` (cookies / HTTP auth). Not allowed with `*`.
+   * @default false
+   */
+  readonly allowCredentials?: boolean;
+
+  /**
+   * Status of the preflight response: any 2xx.
+   * @default 204
+   */
+  readonly preflightStatusCode?: number;
+
+  /**
+   * Also creates the REST API's `DEFAULT_4XX` and `DEFAULT_5XX` gateway responses with CORS
+   * headers, so throttling (429), missing-auth (403) and integration errors (5xx) reach the
+   * browser as readable errors instead of CORS failures. Gateway responses belong to the whole
+   * REST API: enable this on one `CorsPreflight` per REST API only (Terraform would otherwise
+   * manage the same gateway response twice). Include these resources in the deployment's
+   * redeploy triggers.
+   * @default false
+   */
+  readonly gatewayResponses?: boolean;
+}
+
+/**
+ * Answers CORS preflight (`OPTIONS`) requests on one resource of a REST API with a `MOCK`
+ * integration (no Lambda invocation), and optionally adds CORS headers to the API's gateway
+ * error responses. Invalid props throw at construction, naming the prop.
+ *
+ * @example
+ * const api = new ApiGatewayRestApi(this, 'api', { name: 'orders' });
+ * const orders = new ApiGatewayResource(this, 'orders', {
+ *   restApiId: api.id, parentId: api.rootResourceId, pathPart: 'orders',
+ * });
+ * new CorsPreflight(this, 'orders-cors', {
+ *   restApiId: api.id,
+ *   resourceId: orders.id,
+ *   allowOrigins: ['https://shop.example.com', 'https://admin.example.com'],
+ *   allowMethods: ['GET', 'POST'],
+ *   gatewayResponses: true,
+ * });
+ */
+export class CorsPreflight extends Construct {
+  /** The validated, normalised CORS configuration. */
+  public readonly config: CorsConfig;
+  /** The preflight response's status code. */
+  public readonly preflightStatusCode: number;
+  /** The `OPTIONS` method (authorization `NONE`, no API key). */
+  public readonly method: ApiGatewayMethod;
+  /** The `MOCK` integration. */
+  public readonly integration: ApiGatewayIntegration;
+  /** The method response declaring the CORS headers. */
+  public readonly methodResponse: ApiGatewayMethodResponse;
+  /** The integration response setting the CORS header values. */
+  public readonly integrationResponse: ApiGatewayIntegrationResponse;
+  /** The `DEFAULT_4XX` gateway response, when `gatewayResponses` is true. */
+  public readonly gatewayResponse4xx?: ApiGatewayGatewayResponse;
+  /** The `DEFAULT_5XX` gateway response, when `gatewayResponses` is true. */
+  public readonly gatewayResponse5xx?: ApiGatewayGatewayResponse;
+
+  constructor(scope: Construct, id: string, props: CorsPreflightProps) {
+    super(scope, id);
+    this.config = resolveCorsConfig(props, 'CorsPreflight');
+    this.preflightStatusCode = validatePreflightStatus(props.preflightStatusCode, 'CorsPreflight: preflightStatusCode');
+    const gatewayResponses = props.gatewayResponses ?? false;
+    if (typeof gatewayResponses !== 'boolean') throw new Error('CorsPreflight: gatewayResponses must be a boolean');
+    const status = String(this.preflightStatusCode);
+
+    this.method = new ApiGatewayMethod(this, 'method', {
+      restApiId: props.restApiId,
+      resourceId: props.resourceId,
+      httpMethod: 'OPTIONS',
+      authorization: 'NONE',
+      apiKeyRequired: false,
+    });
+
+    // `httpMethod` by reference: both depend on the method without an explicit depends_on.
+    this.integration = new ApiGatewayIntegration(this, 'integration', {
+      restApiId: props.restApiId,
+      resourceId: props.resourceId,
+      httpMethod: this.method.httpMethod,
+      type: 'MOCK',
+      requestTemplates: { 'application/json': '{"statusCode": 200}' },
+    });
+
+    this.methodResponse = new ApiGatewayMethodResponse(this, 'method-response', {
+      restApiId: props.restApiId,
+      resourceId: props.resourceId,
+      httpMethod: this.method.httpMethod,
+      statusCode: status,
+      responseParameters: Object.fromEntries(
+        preflightHeaderNames(this.config).map((name) => [`method.response.header.${name}`, true]),
+      ),
+    });
+
+    // With several origins Access-Control-Allow-Origin has no static mapping (no first-origin
+    // fallback): the template overrides it, which API Gateway allows because the method response
+    // declares it.
+    this.integrationResponse = new ApiGatewayIntegrationResponse(this, 'integration-response', {
+      restApiId: props.restApiId,
+      resourceId: props.resourceId,
+      httpMethod: this.method.httpMethod,
+      statusCode: status,
+      responseParameters: Object.fromEntries(
+        Object.entries(preflightHeaders(this.config)).map(([name, value]) => [
+          `method.response.header.${name}`,
+          quoteHeaderValue(value),
+        ]),
+      ),
+      responseTemplates: variesByOrigin(this.config)
+        ? { 'application/json': corsOriginTemplate(this.config.origins) }
+        : undefined,
+      // Without these, Terraform may create the integration response before the integration
+      // ("NotFoundException: Invalid Integration identifier") or the method response.
+      dependsOn: [this.integration, this.methodResponse],
+    });
+
+    if (gatewayResponses) {
+      const responseParameters = gatewayResponseParameters(this.config);
+      this.gatewayResponse4xx = new ApiGatewayGatewayResponse(this, 'gateway-response-4xx', {
+        restApiId: props.restApiId,
+        responseType: 'DEFAULT_4XX',
+        responseParameters,
+      });
+      this.gatewayResponse5xx = new ApiGatewayGatewayResponse(this, 'gateway-response-5xx', {
+        restApiId: props.restApiId,
+        responseType: 'DEFAULT_5XX',
+        responseParameters,
+      });
+    }
+  }
+}
