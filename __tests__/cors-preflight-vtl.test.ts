@@ -494,7 +494,8 @@ describe('the synthesized preflight, evaluated like API Gateway', () => {
   });
 
   test('a single origin is static, whatever the request says, and needs no Vary', () => {
-    for (const req of [{ Origin: 'https://a.example' }, { Origin: 'https://evil.example' }, {}]) {
+    const requests: Array<Record<string, string>> = [{ Origin: 'https://a.example' }, { Origin: 'https://evil.example' }, {}];
+    for (const req of requests) {
       const headers = preflightResponseHeaders(['https://a.example'], req);
       expect(headers['Access-Control-Allow-Origin']).toBe('https://a.example');
       expect(headers).not.toHaveProperty('Vary');
