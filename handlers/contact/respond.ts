@@ -1,0 +1,114 @@
+import { corsHeaders, isOriginAllowed, type OriginAllowlist } from './cors';
+import { isAbsoluteHttpUrl } from './config';
+
+/** An API Gateway proxy result (REST v1 and HTTP API v2 share this shape). */
+export interface ApiGatewayResult {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** One invalid field in a 400 body: its name, a stable code and a human-readable reason. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What every answer needs to carry the right CORS headers. */
+export interface ResponseContext {
+  readonly allowlist: OriginAllowlist | undefined;
+  readonly origin: string | undefined;
+  readonly requestId: string;
+}
+
+/** Seconds a client should wait before retrying when DynamoDB is throttled or unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+export function jsonResponse(
+  statusCode: number,
+  body: Record<string, unknown>,
+  context: ResponseContext,
+  extraHeaders: Record<string, string> = {},
+): ApiGatewayResult {
+  return {
+    statusCode,
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      ...corsHeaders(context.allowlist, context.origin),
+      ...extraHeaders,
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResponse(
+  statusCode: number,
+  error: string,
+  message: string,
+  context: ResponseContext,
+  extra: { fields?: readonly FieldProblem[]; headers?: Record<string, string> } = {},
+): ApiGatewayResult {
+  const body: Record<string, unknown> = { error, message, requestId: context.requestId };
+  if (extra.fields !== undefined) body.fields = extra.fields;
+  return jsonResponse(statusCode, body, context, extra.headers);
+}
+
+/** 201 with the id, or 303 to the thank-you page for a plain HTML form whose Accept prefers HTML. */
+export function successResponse(id: string, context: ResponseContext, redirectTo: string | undefined): ApiGatewayResult {
+  if (redirectTo !== undefined) {
+    return {
+      statusCode: 303,
+      headers: { Location: redirectTo, 'Cache-Control': 'no-store', ...corsHeaders(context.allowlist, context.origin) },
+      body: '',
+    };
+  }
+  return jsonResponse(201, { id }, context);
+}
+
+/**
+ * Where a no-JavaScript form submission goes: `THANK_YOU_URL` when absolute, else that path on the site the
+ * form came from (its Origin, or its Referer's origin), only when that site is an allowed origin.
+ */
+export function thankYouLocation(
+  thankYouUrl: string,
+  allowlist: OriginAllowlist | undefined,
+  headers: ReadonlyMap<string, string>,
+): string | undefined {
+  if (isAbsoluteHttpUrl(thankYouUrl)) return thankYouUrl;
+  const site = headers.get('origin') ?? originOf(headers.get('referer'));
+  if (site === undefined || allowlist === undefined || !isOriginAllowed(allowlist, site)) return undefined;
+  return new URL(thankYouUrl, site).href;
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether an Accept header ranks text/html above application/json (browsers' form navigation does). */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  const ranges = accept.split(',').map((range) => {
+    const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='));
+    const quality = q === undefined ? 1 : Number(q.slice(2));
+    return { type, quality: Number.isFinite(quality) ? quality : 0 };
+  });
+  const qualityOf = (mediaType: string): number => {
+    const [major] = mediaType.split('/');
+    const match =
+      ranges.find((range) => range.type === mediaType) ??
+      ranges.find((range) => range.type === `${major}/*`) ??
+      ranges.find((range) => range.type === '*/*');
+    return match?.quality ?? 0;
+  };
+  return qualityOf('text/html') > qualityOf('application/json');
+}

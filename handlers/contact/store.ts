@@ -1,0 +1,132 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { CONTACT_FIELD_NAMES, MAX_USER_AGENT_LENGTH } from './fields';
+import type { Submission } from './validate';
+
+export interface SubmissionRecord {
+  readonly id: string;
+  readonly submission: Submission;
+  readonly submittedAt: string;
+  readonly userAgent: string | undefined;
+}
+
+export type StoreOutcome =
+  /** Written now. */
+  | { readonly outcome: 'stored' }
+  /** An item with this id holds the same fields: a retry of a stored submission. */
+  | { readonly outcome: 'duplicate' }
+  /** An item with this id holds different fields: the idempotency key was reused for another submission. */
+  | { readonly outcome: 'conflict' }
+  /** Throttled, unreachable or failing on DynamoDB's side: worth retrying later. */
+  | { readonly outcome: 'unavailable'; readonly errorName: string }
+  | { readonly outcome: 'failed'; readonly errorName: string };
+
+export interface SubmissionStore {
+  save(record: SubmissionRecord): Promise<StoreOutcome>;
+}
+
+/**
+ * The item id: random, or, when the client sent an idempotency key, a UUID-shaped SHA-256 of the key so a
+ * retry maps to the same item and the conditional put refuses to write it twice.
+ */
+export function submissionIdFor(idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return randomUUID();
+  const hex = createHash('sha256').update(`contact-submission\0${idempotencyKey}`).digest('hex').slice(0, 32).split('');
+  hex[12] = '8'; // UUID version 8 (custom)
+  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16); // RFC 9562 variant
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The item: id, the accepted fields, submittedAt and the user agent; nothing else. */
+export function toItem(record: SubmissionRecord): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = { id: { S: record.id } };
+  for (const name of CONTACT_FIELD_NAMES) {
+    const value = record.submission[name];
+    if (value !== undefined) item[name] = { S: value };
+  }
+  item.submittedAt = { S: record.submittedAt };
+  const userAgent = cleanUserAgent(record.userAgent);
+  if (userAgent !== undefined) item.userAgent = { S: userAgent };
+  return item;
+}
+
+function cleanUserAgent(value: string | undefined): string | undefined {
+  const cleaned = value
+    ?.replace(/[\u0000-\u001f\u007f-\u009f]|[\ud800-\udfff]/g, '')
+    .trim()
+    .slice(0, MAX_USER_AGENT_LENGTH);
+  return cleaned ? cleaned : undefined;
+}
+
+function sameFields(item: Record<string, AttributeValue>, submission: Submission): boolean {
+  return CONTACT_FIELD_NAMES.every((name) => item[name]?.S === submission[name]);
+}
+
+export function createDynamoDbStore(options: { tableName: string; region: string }): SubmissionStore {
+  // Endpoint (AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL) and AWS_MAX_ATTEMPTS come from the environment via
+  // the SDK. Short timeouts so an unreachable table answers 503 well inside the function's timeout.
+  const client = new DynamoDBClient({
+    region: options.region,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+  });
+
+  return {
+    async save(record) {
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: options.tableName,
+            Item: toItem(record),
+            ConditionExpression: 'attribute_not_exists(id)',
+          }),
+        );
+        return { outcome: 'stored' };
+      } catch (error) {
+        if ((error as { name?: unknown } | null)?.name !== 'ConditionalCheckFailedException') return classifyFailure(error);
+      }
+      try {
+        const existing = await client.send(
+          new GetItemCommand({ TableName: options.tableName, Key: { id: { S: record.id } }, ConsistentRead: true }),
+        );
+        return existing.Item !== undefined && sameFields(existing.Item, record.submission)
+          ? { outcome: 'duplicate' }
+          : { outcome: 'conflict' };
+      } catch (error) {
+        return classifyFailure(error);
+      }
+    },
+  };
+}
+
+const UNAVAILABLE_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function classifyFailure(error: unknown): StoreOutcome {
+  const details = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    code?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const errorName = typeof details.name === 'string' ? details.name : 'UnknownError';
+  const status = details.$metadata?.httpStatusCode ?? 0;
+  const unavailable =
+    UNAVAILABLE_ERRORS.has(errorName) || status >= 500 || (typeof details.code === 'string' && NETWORK_ERRORS.has(details.code));
+  return unavailable ? { outcome: 'unavailable', errorName } : { outcome: 'failed', errorName };
+}
