@@ -1,7 +1,96 @@
-import { App, TerraformStack } from 'cdktf';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { StaticSite } from './constructs';
 
-const app = new App();
-const stack = new TerraformStack(app, 'contact-site');
-new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-app.synth();
+/**
+ * Settings of the example stack. Each comes from cdktf context (`cdktf.json` "context", or
+ * `-c key=value` style tooling) or else an environment variable, or else the default, so that a
+ * fresh clone synthesizes with no configuration at all.
+ */
+export interface ExampleConfig {
+  /** AWS region of the stack (the certificate is always in us-east-1). */
+  readonly region: string;
+  readonly domainName?: string;
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
+  readonly redirectDomainNames: string[];
+  /** S3 bucket for remote state with native locking; without it the state file is local. */
+  readonly stateBucket?: string;
+  readonly stateKey: string;
+  readonly stateRegion?: string;
+}
+
+const SETTINGS = {
+  region: 'AWS_REGION',
+  domainName: 'DOMAIN_NAME',
+  hostedZoneId: 'HOSTED_ZONE_ID',
+  hostedZoneName: 'HOSTED_ZONE_NAME',
+  redirectDomainNames: 'REDIRECT_DOMAIN_NAMES',
+  stateBucket: 'STATE_BUCKET',
+  stateKey: 'STATE_KEY',
+  stateRegion: 'STATE_REGION',
+} as const;
+
+export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): ExampleConfig {
+  const read = (key: keyof typeof SETTINGS): string | undefined => {
+    const value = app.node.tryGetContext(key) ?? env[SETTINGS[key]];
+    return value === undefined || value === '' ? undefined : String(value);
+  };
+  return {
+    region: read('region') ?? 'us-east-1',
+    domainName: read('domainName'),
+    hostedZoneId: read('hostedZoneId'),
+    hostedZoneName: read('hostedZoneName'),
+    redirectDomainNames: (read('redirectDomainNames') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    stateBucket: read('stateBucket'),
+    stateKey: read('stateKey') ?? 'contact-site/terraform.tfstate',
+    stateRegion: read('stateRegion'),
+  };
+}
+
+// main.ts runs from source (tsx) or compiled into lib/; the example site stays at the project root.
+const EXAMPLE_SITE_DIR = [join(__dirname, 'site'), join(__dirname, '..', 'site')].find((dir) => existsSync(dir)) ?? join(__dirname, 'site');
+
+/** The example: the static site of the seed project, with its contact page. */
+export class ContactSiteStack extends TerraformStack {
+  public readonly site: StaticSite;
+
+  constructor(scope: Construct, id: string, config: ExampleConfig) {
+    super(scope, id);
+    this.addOverride('terraform.required_version', '>= 1.10');
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: { Project: 'contact-site', ManagedBy: 'cdktf' } }],
+    });
+    if (config.stateBucket) {
+      const backend = new S3Backend(this, {
+        bucket: config.stateBucket,
+        key: config.stateKey,
+        region: config.stateRegion ?? config.region,
+        encrypt: true,
+      });
+      // S3-native state locking (Terraform >= 1.10); cdktf 0.21's typings predate it.
+      backend.addOverride('use_lockfile', true);
+    } else {
+      // Terraform runs in cdktf.out/stacks/<id>; this keeps the state next to cdktf.json, and keeps
+      // the machine's absolute path out of cdk.tf.json (cdktf's default writes it in).
+      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    }
+    this.site = new StaticSite(this, 'site', {
+      siteDir: EXAMPLE_SITE_DIR,
+      domainName: config.domainName,
+      hostedZoneId: config.hostedZoneId,
+      hostedZoneName: config.hostedZoneName,
+      redirectDomainNames: config.redirectDomainNames,
+    });
+  }
+}
+
+if (require.main === module) {
+  const app = new App();
+  new ContactSiteStack(app, 'contact-site', readConfig(app));
+  app.synth();
+}

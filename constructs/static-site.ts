@@ -1,0 +1,559 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { AssetType, TerraformAsset, TerraformIterator, TerraformOutput, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { CloudfrontDistribution, CloudfrontDistributionConfig } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { CloudfrontFunction } from '@cdktf/provider-aws/lib/cloudfront-function';
+import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
+import { DataAwsCloudfrontCachePolicy } from '@cdktf/provider-aws/lib/data-aws-cloudfront-cache-policy';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { accountUniqueName, dnsNameToId } from './internal/names';
+import { contentTypeFor, listSiteFiles, SiteFile } from './internal/site-files';
+import { checkDomainName, isConcrete, isInZone, PropError } from './internal/validate';
+import { viewerRequestFunctionCode } from './internal/viewer-request-function';
+
+/** CloudFront price classes: which edge locations serve the site. */
+export type PriceClass = 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+const PRICE_CLASSES: readonly PriceClass[] = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'];
+
+/** Where CloudFront writes its standard access logs. */
+export interface StaticSiteAccessLogging {
+  /**
+   * The log bucket's domain name (`aws_s3_bucket.bucket_domain_name`, e.g. `logs.s3.amazonaws.com`).
+   * CloudFront standard logging writes with ACLs, so that bucket needs object ownership
+   * `BucketOwnerPreferred` and the `awslogsdelivery` grant; it cannot be this site's bucket.
+   */
+  readonly bucketDomainName: string;
+  /** Key prefix for the log files. @default "cloudfront/" */
+  readonly prefix?: string;
+}
+
+/** A file that Terraform writes into the site bucket next to the site directory's files. */
+export interface GeneratedSiteFile {
+  /** Object key, e.g. `config.json`. */
+  readonly key: string;
+  /** The content; may contain Terraform references (e.g. an API's invoke URL), resolved at apply time. */
+  readonly content: string;
+  /** @default the type for the key's extension */
+  readonly contentType?: string;
+  /** @default "no-cache", so that a changed value is seen at once */
+  readonly cacheControl?: string;
+}
+
+export interface StaticSiteProps {
+  /**
+   * Folder whose files are the site. Must contain `index.html`. Relative paths are resolved
+   * from the current working directory.
+   */
+  readonly siteDir: string;
+
+  /**
+   * The site's canonical host name, e.g. `www.example.com`. Needs `hostedZoneId` or
+   * `hostedZoneName`. Gets an ACM certificate in us-east-1 validated through DNS, and `A`/`AAAA`
+   * alias records.
+   * @default none: the site is served on the distribution's `*.cloudfront.net` name with CloudFront's certificate
+   */
+  readonly domainName?: string;
+
+  /** Route 53 public hosted zone that holds `domainName`, by id. @default looked up by `hostedZoneName` */
+  readonly hostedZoneId?: string;
+
+  /** Route 53 public hosted zone that holds `domainName`, by name (a data source lookup). @default none */
+  readonly hostedZoneName?: string;
+
+  /**
+   * More names, in the same hosted zone, that answer with a `301` to `https://<domainName>` and the
+   * same path, e.g. the apex `example.com` for a `www.example.com` site. Done by a CloudFront
+   * Function on the same distribution, not by a second bucket and distribution.
+   * @default []
+   */
+  readonly redirectDomainNames?: string[];
+
+  /**
+   * An existing certificate for `domainName` (and `redirectDomainNames`) instead of a new one.
+   * CloudFront only takes certificates from us-east-1.
+   * @default a new DNS-validated certificate
+   */
+  readonly certificateArn?: string;
+
+  /**
+   * The AWS provider for the certificate, whose region must be us-east-1. Pass one to reuse its
+   * credentials or assumed role.
+   * @default a provider aliased `<id>-us-east-1` that uses the default credential chain
+   */
+  readonly certificateProvider?: AwsProvider;
+
+  /** Which edge locations serve the site. @default "PriceClass_100" (North America and Europe) */
+  readonly priceClass?: PriceClass;
+
+  /** Page served, with status 404, for a path that has no file. Must exist in `siteDir`. @default "/404.html" */
+  readonly errorPagePath?: string;
+
+  /**
+   * Adds HSTS, `X-Content-Type-Options`, `X-Frame-Options`, `Referrer-Policy`, `Permissions-Policy`
+   * and a Content-Security-Policy to every response.
+   * @default true
+   */
+  readonly securityHeaders?: boolean;
+
+  /**
+   * The whole Content-Security-Policy value, replacing the default one.
+   * @default `default-src 'self'` with `connect-src`/`form-action` extended by `apiOrigins`
+   */
+  readonly contentSecurityPolicy?: string;
+
+  /**
+   * Origins (`https://host`) the site's pages may call with `fetch` and post forms to, e.g. the
+   * contact API; added to the default CSP's `connect-src` and `form-action`. May be Terraform references.
+   * @default []
+   */
+  readonly apiOrigins?: string[];
+
+  /** CloudFront standard access logs. @default off */
+  readonly accessLogging?: StaticSiteAccessLogging;
+
+  /** Files that Terraform writes into the bucket, e.g. a `config.json` holding the API's URL. @default [] */
+  readonly generatedFiles?: GeneratedSiteFile[];
+
+  /** Deletes the bucket on destroy even when it still holds objects that Terraform does not manage. @default false */
+  readonly forceDestroy?: boolean;
+}
+
+const CONSTRUCT = 'StaticSite';
+// AWS's managed cache policy for static content (gzip + brotli, no cookies or query strings in the key).
+const CACHING_OPTIMIZED_POLICY_NAME = 'Managed-CachingOptimized';
+const SITE_ORIGIN_ID = 'site-bucket';
+
+/**
+ * A static website on a private S3 bucket behind CloudFront with origin access control, with
+ * optional custom domain (ACM certificate in us-east-1, DNS validation and alias records in Route 53),
+ * security headers, and every file of `siteDir` uploaded with its content type and cache policy.
+ *
+ * @example
+ * new StaticSite(stack, 'site', {
+ *   siteDir: 'site',
+ *   domainName: 'www.example.com',
+ *   hostedZoneName: 'example.com',
+ *   redirectDomainNames: ['example.com'],
+ * });
+ */
+export class StaticSite extends Construct {
+  public readonly bucket: S3Bucket;
+  public readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  public readonly ownershipControls: S3BucketOwnershipControls;
+  public readonly encryption: S3BucketServerSideEncryptionConfigurationA;
+  public readonly bucketPolicyDocument: DataAwsIamPolicyDocument;
+  public readonly bucketPolicy: S3BucketPolicy;
+  public readonly originAccessControl: CloudfrontOriginAccessControl;
+  public readonly cachePolicy: DataAwsCloudfrontCachePolicy;
+  /** Present when `securityHeaders` is on. */
+  public readonly responseHeadersPolicy?: CloudfrontResponseHeadersPolicy;
+  /** Rewrites `/path/` to `/path/index.html` and redirects `redirectDomainNames`. */
+  public readonly viewerRequestFunction: CloudfrontFunction;
+  public readonly distribution: CloudfrontDistribution;
+  /** The provider used for the certificate, when this construct made one. */
+  public readonly certificateProvider?: AwsProvider;
+  public readonly certificate?: AcmCertificate;
+  /** One record per name on the certificate, made with `for_each` over its validation options. */
+  public readonly certificateValidationRecords?: Route53Record;
+  public readonly certificateValidation?: AcmCertificateValidation;
+  public readonly hostedZone?: DataAwsRoute53Zone;
+  /** `A` and `AAAA` alias records, keyed by `<type> <name>`. */
+  public readonly aliasRecords: Record<string, Route53Record> = {};
+  /** The site directory's files as one asset; each object's `source` points into it. */
+  public readonly siteAsset: TerraformAsset;
+  /** One object per file, keyed by object key (site files and `generatedFiles`). */
+  public readonly objects: Record<string, S3Object> = {};
+  public readonly urlOutput: TerraformOutput;
+  public readonly distributionIdOutput: TerraformOutput;
+  public readonly bucketNameOutput: TerraformOutput;
+
+  /** `https://` plus the domain name, or the distribution's own name when there is no domain. */
+  public readonly url: string;
+  /** The origin (`https://host`) of every name the site answers on, for an API's CORS allowlist. */
+  public readonly origins: string[];
+
+  private readonly siteFiles: SiteFile[];
+
+  constructor(scope: Construct, id: string, props: StaticSiteProps) {
+    super(scope, id);
+    const siteDir = resolve(props.siteDir ?? '');
+    this.siteFiles = checkSiteDir(props);
+    const errorPagePath = props.errorPagePath ?? '/404.html';
+    checkErrorPage(errorPagePath, this.siteFiles);
+    const priceClass = props.priceClass ?? 'PriceClass_100';
+    if (!PRICE_CLASSES.includes(priceClass)) {
+      throw new PropError(CONSTRUCT, 'priceClass', `"${priceClass}" is not one of ${PRICE_CLASSES.join(', ')}`);
+    }
+    const names = checkDomainProps(props);
+
+    // --- Private bucket -------------------------------------------------------------------------
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucketPrefix: bucketPrefix(names[0] ?? accountUniqueName(this, '').replace(/-[0-9a-f]{8}$/, '')),
+      forceDestroy: props.forceDestroy ?? false,
+    });
+    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    this.ownershipControls = new S3BucketOwnershipControls(this, 'ownership-controls', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+
+    // --- CloudFront -----------------------------------------------------------------------------
+    this.originAccessControl = new CloudfrontOriginAccessControl(this, 'origin-access-control', {
+      name: accountUniqueName(this, 'oac'),
+      description: 'CloudFront signs every request to the site bucket',
+      originAccessControlOriginType: 's3',
+      signingBehavior: 'always',
+      signingProtocol: 'sigv4',
+    });
+    this.cachePolicy = new DataAwsCloudfrontCachePolicy(this, 'caching-optimized', {
+      name: CACHING_OPTIMIZED_POLICY_NAME,
+    });
+    if (props.securityHeaders ?? true) {
+      this.responseHeadersPolicy = this.createResponseHeadersPolicy(props);
+    }
+    this.viewerRequestFunction = new CloudfrontFunction(this, 'viewer-request', {
+      name: accountUniqueName(this, 'viewer-request'),
+      comment: 'Serves /path/index.html for /path/ and redirects secondary names to the canonical one',
+      runtime: 'cloudfront-js-2.0',
+      publish: true,
+      code: viewerRequestFunctionCode({ canonicalHost: names[0], redirectHosts: names.slice(1) }),
+    });
+
+    let viewerCertificate: CloudfrontDistributionConfig['viewerCertificate'] = { cloudfrontDefaultCertificate: true };
+    let hostedZoneId: string | undefined;
+    if (names.length > 0) {
+      if (props.hostedZoneId) {
+        hostedZoneId = props.hostedZoneId;
+      } else {
+        this.hostedZone = new DataAwsRoute53Zone(this, 'hosted-zone', { name: props.hostedZoneName!, privateZone: false });
+        hostedZoneId = this.hostedZone.zoneId;
+      }
+      let certificateArn = props.certificateArn;
+      if (!certificateArn) {
+        if (!props.certificateProvider) {
+          this.certificateProvider = new AwsProvider(this, 'certificate-provider', {
+            alias: `${dnsNameToId(id)}-us-east-1`,
+            region: 'us-east-1',
+          });
+        }
+        const provider = props.certificateProvider ?? this.certificateProvider!;
+        this.certificate = new AcmCertificate(this, 'certificate', {
+          provider,
+          domainName: names[0],
+          subjectAlternativeNames: names.length > 1 ? names.slice(1) : undefined,
+          validationMethod: 'DNS',
+          keyAlgorithm: 'RSA_2048',
+          lifecycle: { createBeforeDestroy: true },
+        });
+        // One CNAME per name on the certificate, keyed by that name (known at plan time, unlike the record values).
+        const validationOptions = TerraformIterator.fromComplexList(this.certificate.domainValidationOptions, 'domain_name');
+        this.certificateValidationRecords = new Route53Record(this, 'certificate-validation-record', {
+          forEach: validationOptions,
+          zoneId: hostedZoneId,
+          name: validationOptions.getString('resource_record_name'),
+          type: validationOptions.getString('resource_record_type'),
+          records: [validationOptions.getString('resource_record_value')],
+          ttl: 300,
+          allowOverwrite: true,
+        });
+        this.certificateValidation = new AcmCertificateValidation(this, 'certificate-validation', {
+          provider,
+          certificateArn: this.certificate.arn,
+          validationRecordFqdns: Token.asList(
+            TerraformIterator.fromResources(this.certificateValidationRecords).pluckProperty('fqdn'),
+          ),
+        });
+        // Taking the ARN from the validation makes the distribution wait until the certificate is issued.
+        certificateArn = this.certificateValidation.certificateArn;
+      }
+      viewerCertificate = {
+        acmCertificateArn: certificateArn,
+        sslSupportMethod: 'sni-only',
+        minimumProtocolVersion: 'TLSv1.2_2021',
+      };
+    }
+
+    this.distribution = new CloudfrontDistribution(this, 'distribution', {
+      enabled: true,
+      comment: `Static site ${names[0] ?? this.node.path}`,
+      aliases: names.length > 0 ? names : undefined,
+      defaultRootObject: 'index.html',
+      isIpv6Enabled: true,
+      httpVersion: 'http2and3',
+      priceClass,
+      origin: [
+        {
+          originId: SITE_ORIGIN_ID,
+          domainName: this.bucket.bucketRegionalDomainName,
+          originAccessControlId: this.originAccessControl.id,
+        },
+      ],
+      defaultCacheBehavior: {
+        targetOriginId: SITE_ORIGIN_ID,
+        viewerProtocolPolicy: 'redirect-to-https',
+        allowedMethods: ['GET', 'HEAD'],
+        cachedMethods: ['GET', 'HEAD'],
+        compress: true,
+        cachePolicyId: this.cachePolicy.id,
+        responseHeadersPolicyId: this.responseHeadersPolicy?.id,
+        functionAssociation: [{ eventType: 'viewer-request', functionArn: this.viewerRequestFunction.arn }],
+      },
+      customErrorResponse: [
+        { errorCode: 404, responseCode: 404, responsePagePath: errorPagePath, errorCachingMinTtl: 60 },
+      ],
+      restrictions: { geoRestriction: { restrictionType: 'none' } },
+      viewerCertificate,
+      loggingConfig: props.accessLogging && {
+        bucket: props.accessLogging.bucketDomainName,
+        prefix: props.accessLogging.prefix ?? 'cloudfront/',
+        includeCookies: false,
+      },
+    });
+
+    this.bucketPolicyDocument = new DataAwsIamPolicyDocument(this, 'bucket-policy-document', {
+      statement: [
+        {
+          sid: 'AllowCloudFrontReadViaOAC',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }],
+          actions: ['s3:GetObject'],
+          resources: [`${this.bucket.arn}/*`],
+          condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [this.distribution.arn] }],
+        },
+        {
+          // Without ListBucket, S3 answers 403 for a missing key and the 404 page never shows.
+          sid: 'AllowCloudFrontListViaOAC',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }],
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.arn],
+          condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [this.distribution.arn] }],
+        },
+        {
+          sid: 'DenyInsecureTransport',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['s3:*'],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        },
+      ],
+    });
+    this.bucketPolicy = new S3BucketPolicy(this, 'bucket-policy', {
+      bucket: this.bucket.id,
+      policy: this.bucketPolicyDocument.json,
+      // A policy put before the public access block exists could be rejected or briefly public.
+      dependsOn: [this.publicAccessBlock],
+    });
+
+    for (const name of names) {
+      for (const type of ['A', 'AAAA'] as const) {
+        this.aliasRecords[`${type} ${name}`] = new Route53Record(this, `alias-${type.toLowerCase()}-${dnsNameToId(name)}`, {
+          zoneId: hostedZoneId!,
+          name,
+          type,
+          alias: {
+            name: this.distribution.domainName,
+            zoneId: this.distribution.hostedZoneId,
+            evaluateTargetHealth: false,
+          },
+        });
+      }
+    }
+
+    // --- Site files -----------------------------------------------------------------------------
+    this.siteAsset = new TerraformAsset(this, 'site-files', { path: siteDir, type: AssetType.DIRECTORY });
+    for (const file of this.siteFiles) {
+      this.objects[file.key] = new S3Object(this, `file-${file.key}`, {
+        bucket: this.bucket.id,
+        key: file.key,
+        source: `${this.siteAsset.path}/${file.key}`,
+        sourceHash: file.md5,
+        contentType: file.contentType,
+        cacheControl: file.cacheControl,
+        dependsOn: [this.encryption],
+      });
+    }
+    for (const generated of props.generatedFiles ?? []) {
+      this.addGeneratedFile(generated);
+    }
+
+    // --- Outputs --------------------------------------------------------------------------------
+    this.url = names.length > 0 ? `https://${names[0]}` : `https://${this.distribution.domainName}`;
+    this.origins = names.length > 0 ? names.map((name) => `https://${name}`) : [this.url];
+    this.urlOutput = new TerraformOutput(this, 'url', { value: this.url, description: 'The site URL' });
+    this.distributionIdOutput = new TerraformOutput(this, 'distribution-id', {
+      value: this.distribution.id,
+      description: 'CloudFront distribution id (for invalidations)',
+    });
+    this.bucketNameOutput = new TerraformOutput(this, 'bucket-name', {
+      value: this.bucket.bucket,
+      description: 'Name of the private bucket that holds the site files',
+    });
+  }
+
+  /** Adds a file whose content Terraform writes into the bucket (e.g. `config.json` with an API URL). */
+  public addGeneratedFile(file: GeneratedSiteFile): S3Object {
+    if (!/^[^/].*[^/]$|^[^/]$/.test(file.key) || file.key.includes('..')) {
+      throw new PropError(CONSTRUCT, 'generatedFiles', `key "${file.key}" must be a relative object key such as "config.json"`);
+    }
+    if (this.objects[file.key]) {
+      throw new PropError(CONSTRUCT, 'generatedFiles', `key "${file.key}" is already a file of the site`);
+    }
+    const object = new S3Object(this, `generated-${file.key}`, {
+      bucket: this.bucket.id,
+      key: file.key,
+      content: file.content,
+      contentType: file.contentType ?? contentTypeFor(file.key),
+      cacheControl: file.cacheControl ?? 'no-cache',
+      dependsOn: [this.encryption],
+    });
+    this.objects[file.key] = object;
+    return object;
+  }
+
+  private createResponseHeadersPolicy(props: StaticSiteProps): CloudfrontResponseHeadersPolicy {
+    const csp = props.contentSecurityPolicy ?? defaultContentSecurityPolicy(props.apiOrigins ?? []);
+    if (isConcrete(csp) && (csp.trim() === '' || /[\r\n]/.test(csp))) {
+      throw new PropError(CONSTRUCT, 'contentSecurityPolicy', 'must be a non-empty, single-line policy');
+    }
+    return new CloudfrontResponseHeadersPolicy(this, 'security-headers', {
+      name: accountUniqueName(this, 'security-headers'),
+      comment: 'Security headers for the static site',
+      securityHeadersConfig: {
+        strictTransportSecurity: {
+          accessControlMaxAgeSec: 63072000,
+          includeSubdomains: true,
+          preload: false,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: 'DENY', override: true },
+        referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+      },
+      customHeadersConfig: {
+        items: [{ header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()', override: true }],
+      },
+    });
+  }
+}
+
+/** `default-src 'self'`, plus the API origins for `fetch` and plain form posts. */
+export function defaultContentSecurityPolicy(apiOrigins: string[]): string {
+  const api = apiOrigins.length > 0 ? ` ${apiOrigins.join(' ')}` : '';
+  return [
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "script-src 'self'",
+    "style-src 'self'",
+    `connect-src 'self'${api}`,
+    `form-action 'self'${api}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+    'upgrade-insecure-requests',
+  ].join('; ');
+}
+
+function checkSiteDir(props: StaticSiteProps): SiteFile[] {
+  if (typeof props.siteDir !== 'string' || props.siteDir === '') {
+    throw new PropError(CONSTRUCT, 'siteDir', 'is required: the folder that holds the site files');
+  }
+  const dir = resolve(props.siteDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new PropError(CONSTRUCT, 'siteDir', `"${props.siteDir}" is not a folder (resolved to ${dir})`);
+  }
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new PropError(CONSTRUCT, 'siteDir', `"${props.siteDir}" has no index.html, which CloudFront serves for "/"`);
+  }
+  return listSiteFiles(dir);
+}
+
+function checkErrorPage(errorPagePath: string, files: SiteFile[]): void {
+  if (!errorPagePath.startsWith('/') || isAbsolute(errorPagePath.slice(1))) {
+    throw new PropError(CONSTRUCT, 'errorPagePath', `"${errorPagePath}" must be a path that starts with "/", such as "/404.html"`);
+  }
+  if (!files.some((file) => `/${file.key}` === errorPagePath)) {
+    throw new PropError(CONSTRUCT, 'errorPagePath', `"${errorPagePath}" is not a file of siteDir`);
+  }
+}
+
+/** Validates the domain props; returns every name the site answers on, the canonical one first. */
+function checkDomainProps(props: StaticSiteProps): string[] {
+  const redirects = props.redirectDomainNames ?? [];
+  if (props.domainName === undefined) {
+    for (const prop of ['hostedZoneId', 'hostedZoneName', 'certificateArn', 'certificateProvider'] as const) {
+      if (props[prop] !== undefined) throw new PropError(CONSTRUCT, prop, 'needs domainName');
+    }
+    if (redirects.length > 0) throw new PropError(CONSTRUCT, 'redirectDomainNames', 'needs domainName');
+    return [];
+  }
+  checkDomainName(CONSTRUCT, 'domainName', props.domainName);
+  redirects.forEach((name) => checkDomainName(CONSTRUCT, 'redirectDomainNames', name));
+  const names = [props.domainName, ...redirects];
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate) throw new PropError(CONSTRUCT, 'redirectDomainNames', `lists "${duplicate}" twice (or repeats domainName)`);
+
+  if (props.hostedZoneId === undefined && props.hostedZoneName === undefined) {
+    throw new PropError(CONSTRUCT, 'hostedZoneId', `or hostedZoneName is required with domainName "${props.domainName}": the DNS validation and alias records go there`);
+  }
+  if (props.hostedZoneId !== undefined && props.hostedZoneName !== undefined) {
+    throw new PropError(CONSTRUCT, 'hostedZoneId', 'and hostedZoneName are exclusive: give one');
+  }
+  if (isConcrete(props.hostedZoneId) && !/^Z[A-Z0-9]{1,31}$/.test(props.hostedZoneId)) {
+    throw new PropError(CONSTRUCT, 'hostedZoneId', `"${props.hostedZoneId}" is not a Route 53 hosted zone id (Z followed by upper-case letters and digits)`);
+  }
+  if (isConcrete(props.hostedZoneName)) {
+    checkDomainName(CONSTRUCT, 'hostedZoneName', props.hostedZoneName.replace(/\.$/, ''));
+    for (const name of names) {
+      if (isConcrete(name) && !isInZone(name, props.hostedZoneName)) {
+        throw new PropError(CONSTRUCT, names.indexOf(name) === 0 ? 'domainName' : 'redirectDomainNames', `"${name}" is not in hosted zone "${props.hostedZoneName}"`);
+      }
+    }
+  }
+  if (isConcrete(props.certificateArn)) {
+    const region = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/.exec(props.certificateArn)?.[1];
+    if (!region) throw new PropError(CONSTRUCT, 'certificateArn', `"${props.certificateArn}" is not an ACM certificate ARN`);
+    if (region !== 'us-east-1') {
+      throw new PropError(CONSTRUCT, 'certificateArn', `is in ${region}; CloudFront only uses certificates from us-east-1`);
+    }
+    if (props.certificateProvider) throw new PropError(CONSTRUCT, 'certificateProvider', 'is not used with certificateArn');
+  }
+  const providerRegion = props.certificateProvider?.region;
+  if (isConcrete(providerRegion) && providerRegion !== 'us-east-1') {
+    throw new PropError(CONSTRUCT, 'certificateProvider', `is in ${providerRegion}; CloudFront only uses certificates from us-east-1`);
+  }
+  if (props.certificateProvider && providerRegion === undefined) {
+    throw new PropError(CONSTRUCT, 'certificateProvider', 'must set region "us-east-1"');
+  }
+  return names;
+}
+
+/** S3 bucket prefixes: lower case, at most 37 characters, from the site's name. */
+function bucketPrefix(name: string): string {
+  return `${dnsNameToId(name).toLowerCase().replace(/^-+|-+$/g, '').slice(0, 28)}-site-`;
+}
