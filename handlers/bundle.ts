@@ -83,6 +83,9 @@ export function buildContactHandlerScript(options: Pick<BundleOptions, 'sdk'> = 
     sourcemap: false,
     // Prefer the SDK's ES module builds: they tree-shake far better than its CommonJS ones.
     mainFields: ['module', 'main'],
+    // The SDK lazily `import()`s node:http and node:async_hooks; as require() they also load inside vm
+    // sandboxes (jest, local previews) where dynamic import needs --experimental-vm-modules.
+    supported: { 'dynamic-import': false },
     external: options.sdk === 'external' ? ['@aws-sdk/*', '@smithy/*'] : [],
     logLevel: 'silent',
   });

@@ -117,16 +117,21 @@ const UNAVAILABLE_ERRORS = new Set([
   'RequestTimeoutException',
 ]);
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_ERROR_IN_MESSAGE = new RegExp(`\\b(?:${[...NETWORK_ERRORS].join('|')})\\b|socket hang up`);
 
 export function classifyFailure(error: unknown): StoreOutcome {
   const details = (typeof error === 'object' && error !== null ? error : {}) as {
     name?: unknown;
     code?: unknown;
+    message?: unknown;
     $metadata?: { httpStatusCode?: number };
   };
   const errorName = typeof details.name === 'string' ? details.name : 'UnknownError';
   const status = details.$metadata?.httpStatusCode ?? 0;
-  const unavailable =
-    UNAVAILABLE_ERRORS.has(errorName) || status >= 500 || (typeof details.code === 'string' && NETWORK_ERRORS.has(details.code));
+  // Socket errors carry a code; when the SDK had to wrap one (a foreign-realm error), only its message does.
+  const networkFailure =
+    (typeof details.code === 'string' && NETWORK_ERRORS.has(details.code)) ||
+    (typeof details.message === 'string' && NETWORK_ERROR_IN_MESSAGE.test(details.message));
+  const unavailable = UNAVAILABLE_ERRORS.has(errorName) || status >= 500 || networkFailure;
   return unavailable ? { outcome: 'unavailable', errorName } : { outcome: 'failed', errorName };
 }
