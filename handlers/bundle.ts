@@ -87,6 +87,8 @@ export function buildContactHandlerScript(options: Pick<BundleOptions, 'sdk'> = 
     // sandboxes (jest, local previews) where dynamic import needs --experimental-vm-modules.
     supported: { 'dynamic-import': false },
     external: options.sdk === 'external' ? ['@aws-sdk/*', '@smithy/*'] : [],
+    // Fixed compiler settings, so that the output does not depend on which tsconfig.json sits above the source.
+    tsconfigRaw: { compilerOptions: { strict: true, alwaysStrict: true, useDefineForClassFields: true } },
     logLevel: 'silent',
   });
   const script = result.outputFiles[0]!.contents;
