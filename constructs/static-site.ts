@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { AssetType, TerraformAsset, TerraformIterator, TerraformOutput, Token } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
@@ -19,6 +19,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { accountUniqueName, dnsNameToId } from './internal/names';
 import { contentTypeFor, listSiteFiles, SiteFile } from './internal/site-files';
 import { checkDomainName, isConcrete, isInZone, PropError } from './internal/validate';
@@ -171,7 +172,7 @@ export class StaticSite extends Construct {
   public readonly certificateValidation?: AcmCertificateValidation;
   public readonly hostedZone?: DataAwsRoute53Zone;
   /** `A` and `AAAA` alias records, keyed by `<type> <name>`. */
-  public readonly aliasRecords: Record<string, Route53Record> = {};
+  public readonly aliasRecords: Record<string, Route53Record>;
   /** The site directory's files as one asset; each object's `source` points into it. */
   public readonly siteAsset: TerraformAsset;
   /** One object per file, keyed by object key (site files and `generatedFiles`). */
@@ -260,32 +261,10 @@ export class StaticSite extends Construct {
           });
         }
         const provider = props.certificateProvider ?? this.certificateProvider!;
-        this.certificate = new AcmCertificate(this, 'certificate', {
-          provider,
-          domainName: names[0],
-          subjectAlternativeNames: names.length > 1 ? names.slice(1) : undefined,
-          validationMethod: 'DNS',
-          keyAlgorithm: 'RSA_2048',
-          lifecycle: { createBeforeDestroy: true },
-        });
-        // One CNAME per name on the certificate, keyed by that name (known at plan time, unlike the record values).
-        const validationOptions = TerraformIterator.fromComplexList(this.certificate.domainValidationOptions, 'domain_name');
-        this.certificateValidationRecords = new Route53Record(this, 'certificate-validation-record', {
-          forEach: validationOptions,
-          zoneId: hostedZoneId,
-          name: validationOptions.getString('resource_record_name'),
-          type: validationOptions.getString('resource_record_type'),
-          records: [validationOptions.getString('resource_record_value')],
-          ttl: 300,
-          allowOverwrite: true,
-        });
-        this.certificateValidation = new AcmCertificateValidation(this, 'certificate-validation', {
-          provider,
-          certificateArn: this.certificate.arn,
-          validationRecordFqdns: Token.asList(
-            TerraformIterator.fromResources(this.certificateValidationRecords).pluckProperty('fqdn'),
-          ),
-        });
+        const issued = dnsValidatedCertificate(this, { names, zoneId: hostedZoneId, provider });
+        this.certificate = issued.certificate;
+        this.certificateValidationRecords = issued.validationRecords;
+        this.certificateValidation = issued.validation;
         // Taking the ARN from the validation makes the distribution wait until the certificate is issued.
         certificateArn = this.certificateValidation.certificateArn;
       }
@@ -369,20 +348,14 @@ export class StaticSite extends Construct {
       dependsOn: [this.publicAccessBlock],
     });
 
-    for (const name of names) {
-      for (const type of ['A', 'AAAA'] as const) {
-        this.aliasRecords[`${type} ${name}`] = new Route53Record(this, `alias-${type.toLowerCase()}-${dnsNameToId(name)}`, {
-          zoneId: hostedZoneId!,
-          name,
-          type,
-          alias: {
-            name: this.distribution.domainName,
-            zoneId: this.distribution.hostedZoneId,
-            evaluateTargetHealth: false,
-          },
-        });
-      }
-    }
+    this.aliasRecords = hostedZoneId
+      ? aliasRecords(this, {
+          names,
+          zoneId: hostedZoneId,
+          targetDomainName: this.distribution.domainName,
+          targetZoneId: this.distribution.hostedZoneId,
+        })
+      : {};
 
     // --- Site files -----------------------------------------------------------------------------
     this.siteAsset = new TerraformAsset(this, 'site-files', { path: siteDir, type: AssetType.DIRECTORY });
