@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { StaticSite } from './constructs';
+import { ContactApi, StaticSite } from './constructs';
 
 /**
  * Settings of the example stack. Each comes from cdktf context (`cdktf.json` "context", or
@@ -54,9 +54,10 @@ export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): Exam
 // main.ts runs from source (tsx) or compiled into lib/; the example site stays at the project root.
 const EXAMPLE_SITE_DIR = [join(__dirname, 'site'), join(__dirname, '..', 'site')].find((dir) => existsSync(dir)) ?? join(__dirname, 'site');
 
-/** The example: the static site of the seed project, with its contact page. */
+/** The example: the static site of the seed project with its contact form and API. */
 export class ContactSiteStack extends TerraformStack {
   public readonly site: StaticSite;
+  public readonly contactApi: ContactApi;
 
   constructor(scope: Construct, id: string, config: ExampleConfig) {
     super(scope, id);
@@ -85,6 +86,14 @@ export class ContactSiteStack extends TerraformStack {
       hostedZoneId: config.hostedZoneId,
       hostedZoneName: config.hostedZoneName,
       redirectDomainNames: config.redirectDomainNames,
+    });
+    // The site's own names are the API's CORS allowlist, and the API's URL reaches the pages
+    // through config.json, written by Terraform once the stage exists.
+    this.contactApi = new ContactApi(this, 'contact', { allowedOrigins: this.site.origins });
+    this.site.addApiOrigin(this.contactApi.apiOrigin);
+    this.site.addGeneratedFile({
+      key: 'config.json',
+      content: JSON.stringify({ contactEndpoint: this.contactApi.endpointUrl }),
     });
   }
 }

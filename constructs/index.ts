@@ -1,1 +1,3 @@
 export * from './static-site';
+export * from './contact-api';
+export * from './cors-preflight';

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { AssetType, TerraformAsset, TerraformOutput } from 'cdktf';
+import { AssetType, Lazy, TerraformAsset, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
@@ -187,9 +187,11 @@ export class StaticSite extends Construct {
   public readonly origins: string[];
 
   private readonly siteFiles: SiteFile[];
+  private readonly apiOrigins: string[];
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
+    this.apiOrigins = [...(props.apiOrigins ?? [])];
     const siteDir = resolve(props.siteDir ?? '');
     this.siteFiles = checkSiteDir(props);
     const errorPagePath = props.errorPagePath ?? '/404.html';
@@ -388,6 +390,14 @@ export class StaticSite extends Construct {
     });
   }
 
+  /**
+   * Lets the pages `fetch` from and post forms to `origin` (`https://host`, or a Terraform
+   * reference to one): adds it to the default CSP's `connect-src` and `form-action`.
+   */
+  public addApiOrigin(origin: string): void {
+    if (!this.apiOrigins.includes(origin)) this.apiOrigins.push(origin);
+  }
+
   /** Adds a file whose content Terraform writes into the bucket (e.g. `config.json` with an API URL). */
   public addGeneratedFile(file: GeneratedSiteFile): S3Object {
     if (!/^[^/].*[^/]$|^[^/]$/.test(file.key) || file.key.includes('..')) {
@@ -409,7 +419,8 @@ export class StaticSite extends Construct {
   }
 
   private createResponseHeadersPolicy(props: StaticSiteProps): CloudfrontResponseHeadersPolicy {
-    const csp = props.contentSecurityPolicy ?? defaultContentSecurityPolicy(props.apiOrigins ?? []);
+    // Lazy, so that an API created after the site can still be added with addApiOrigin().
+    const csp = props.contentSecurityPolicy ?? Lazy.stringValue({ produce: () => defaultContentSecurityPolicy(this.apiOrigins) });
     if (isConcrete(csp) && (csp.trim() === '' || /[\r\n]/.test(csp))) {
       throw new PropError(CONSTRUCT, 'contentSecurityPolicy', 'must be a non-empty, single-line policy');
     }

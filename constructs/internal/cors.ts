@@ -4,6 +4,7 @@
  * constructs (and the contact handler's configuration) import them from here.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { Token } from 'cdktf';
 
 /** The HTTP methods a REST API method can be declared for (API Gateway's `ANY` aside). */
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -83,6 +84,11 @@ export function validateOrigins(origins: readonly string[], propName: string): s
   }
   const result: string[] = [];
   for (const raw of origins) {
+    // A Terraform reference (e.g. a distribution's domain name) is only known at apply time.
+    if (Token.isUnresolved(raw)) {
+      if (!result.includes(raw)) result.push(raw);
+      continue;
+    }
     const normalised = normaliseOrigin(raw);
     if (normalised === undefined) {
       throw new Error(`${propName}: ${JSON.stringify(raw)} is not an origin (${ORIGIN_SHAPE})`);

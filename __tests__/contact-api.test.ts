@@ -1,0 +1,354 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { ContactApi, ContactApiProps } from '../constructs';
+import { bundleContactHandler, LAMBDA_HANDLER } from '../handlers/bundle';
+import { dependencyGraph, findCycle } from './support/graph';
+import { addressOf, onlyResource, resourcesOf, synthStack, Synthesized } from './support/synth';
+
+const ORIGINS = ['https://www.example.com'];
+
+function synthApi(props: Partial<ContactApiProps> = {}, build?: (api: ContactApi) => void): Synthesized & { api: ContactApi } {
+  let api: ContactApi | undefined;
+  const synthesized = synthStack((stack) => {
+    api = new ContactApi(stack, 'contact', { allowedOrigins: ORIGINS, ...props });
+    build?.(api);
+  });
+  return { ...synthesized, api: api! };
+}
+
+function policyStatements(doc: Synthesized['doc'], documentName: string): any[] {
+  const documents = doc.data!.aws_iam_policy_document;
+  const name = Object.keys(documents).find((key) => key.includes(documentName));
+  return documents[name!].statement;
+}
+
+describe('ContactApi table', () => {
+  const { json, doc } = synthApi();
+
+  it('keys submissions by a generated id, on demand, with PITR, encryption and deletion protection', () => {
+    expect(json).toHaveResourceWithProperties(DynamodbTable, {
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'id',
+      attribute: [{ name: 'id', type: 'S' }],
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: true,
+    });
+    expect(onlyResource(doc, 'aws_dynamodb_table').range_key).toBeUndefined();
+  });
+
+  it('takes PITR and deletion protection from props', () => {
+    const table = onlyResource(synthApi({ pointInTimeRecovery: false, deletionProtection: false }).doc, 'aws_dynamodb_table');
+    expect(table.point_in_time_recovery).toEqual({ enabled: false });
+    expect(table.deletion_protection_enabled).toBe(false);
+  });
+});
+
+describe('ContactApi function', () => {
+  const { json, doc, api } = synthApi({ thankYouUrl: 'https://www.example.com/thanks.html' });
+  const fn = onlyResource(doc, 'aws_lambda_function');
+
+  it('runs the bundled handler zip, with the zip hash as source_code_hash', () => {
+    const bundle = bundleContactHandler();
+    expect(fn.source_code_hash).toBe(bundle.sourceCodeHash);
+    expect(fn.source_code_hash).toBe(createHash('sha256').update(readFileSync(bundle.zipPath)).digest('base64'));
+    expect(fn.filename).toMatch(/^assets\/contact_handler-zip_[0-9A-F]+\/[0-9A-F]+\/contact-handler\.zip$/);
+    expect(api.handlerSourceCodeHash).toBe(bundle.sourceCodeHash);
+  });
+
+  it('is arm64 Node.js 22 with explicit memory, timeout and active tracing', () => {
+    expect(json).toHaveResourceWithProperties(LambdaFunction, {
+      handler: LAMBDA_HANDLER,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      memory_size: 256,
+      timeout: 10,
+      tracing_config: { mode: 'Active' },
+    });
+    expect(fn.reserved_concurrent_executions).toBeUndefined();
+  });
+
+  it('learns its table, allowed origins and thank-you page from its environment only', () => {
+    expect(fn.environment.variables).toEqual({
+      TABLE_NAME: `\${${addressOf(doc, 'aws_dynamodb_table')}.name}`,
+      ALLOWED_ORIGINS: 'https://www.example.com',
+      THANK_YOU_URL: 'https://www.example.com/thanks.html',
+    });
+  });
+
+  it('logs to its own log group with retention, created before the function', () => {
+    const logGroups = resourcesOf(doc, 'aws_cloudwatch_log_group');
+    const functionLogs = Object.entries(logGroups).find(([name]) => name.includes('function-logs'))!;
+    expect(functionLogs[1]).toMatchObject({ name: `/aws/lambda/${fn.function_name}`, retention_in_days: 30 });
+    expect(fn.logging_config).toEqual({ log_format: 'Text', log_group: `\${aws_cloudwatch_log_group.${functionLogs[0]}.name}` });
+    expect(fn.depends_on).toContain(`aws_cloudwatch_log_group.${functionLogs[0]}`);
+    const functionPolicy = Object.keys(resourcesOf(doc, 'aws_iam_role_policy')).find((name) => name.includes('function-policy'));
+    expect(fn.depends_on).toContain(`aws_iam_role_policy.${functionPolicy}`);
+  });
+
+  it('takes runtime settings from props', () => {
+    const custom = onlyResource(
+      synthApi({ memorySize: 512, timeoutSeconds: 5, architecture: 'x86_64', runtime: 'nodejs24.x', reservedConcurrency: 5, tracing: false, requireOrigin: true }).doc,
+      'aws_lambda_function',
+    );
+    expect(custom).toMatchObject({
+      memory_size: 512,
+      timeout: 5,
+      architectures: ['x86_64'],
+      runtime: 'nodejs24.x',
+      reserved_concurrent_executions: 5,
+      tracing_config: { mode: 'PassThrough' },
+    });
+    expect(custom.environment.variables.REQUIRE_ORIGIN).toBe('true');
+  });
+});
+
+describe('ContactApi least privilege', () => {
+  const { doc } = synthApi();
+  const roles = resourcesOf(doc, 'aws_iam_role');
+  const functionRoleName = Object.keys(roles).find((name) => name.includes('function-role'))!;
+  const functionRole = roles[functionRoleName];
+  const table = addressOf(doc, 'aws_dynamodb_table');
+  const functionLogs = Object.keys(resourcesOf(doc, 'aws_cloudwatch_log_group')).find((name) => name.includes('function-logs'));
+
+  it('lets only Lambda assume the function role, which has no managed policies', () => {
+    expect(JSON.parse(functionRole.assume_role_policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    expect(functionRole.managed_policy_arns).toBeUndefined();
+    expect(doc.resource.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+
+  it('has one inline policy: PutItem on this table, log writes to its own log group, traces', () => {
+    const policies = Object.values(resourcesOf(doc, 'aws_iam_role_policy')).filter((p) => p.role === `\${aws_iam_role.${functionRoleName}.id}`);
+    expect(policies).toHaveLength(1);
+    expect(policyStatements(doc, 'function-policy-document')).toEqual([
+      { sid: 'StoreSubmissions', effect: 'Allow', actions: ['dynamodb:PutItem'], resources: [`\${${table}.arn}`] },
+      {
+        sid: 'WriteOwnLogs',
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`\${aws_cloudwatch_log_group.${functionLogs}.arn}:*`],
+      },
+      { sid: 'SendTraces', effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
+    ]);
+  });
+
+  it('grants no wildcard action anywhere, and a "*" resource only to X-Ray, which has no resource-level permissions', () => {
+    const statements = policyStatements(doc, 'function-policy-document');
+    for (const statement of statements) {
+      for (const action of statement.actions) expect(action).not.toMatch(/\*/);
+      if (statement.sid !== 'SendTraces') expect(statement.resources).not.toContain('*');
+    }
+    const withoutTracing = policyStatements(synthApi({ tracing: false }).doc, 'function-policy-document');
+    expect(withoutTracing.map((s: any) => s.sid)).toEqual(['StoreSubmissions', 'WriteOwnLogs']);
+  });
+
+  it('lets API Gateway invoke the function only for POST on the contact path of the stage', () => {
+    const permission = onlyResource(doc, 'aws_lambda_permission');
+    expect(permission).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: 'apigateway.amazonaws.com',
+      function_name: `\${${addressOf(doc, 'aws_lambda_function')}.function_name}`,
+      source_arn: `\${${addressOf(doc, 'aws_api_gateway_rest_api')}.execution_arn}/prod/POST/contact`,
+    });
+  });
+});
+
+describe('ContactApi REST API', () => {
+  const { json, doc } = synthApi();
+  const restApi = addressOf(doc, 'aws_api_gateway_rest_api');
+  const resource = addressOf(doc, 'aws_api_gateway_resource');
+
+  it('is a regional REST API with a /contact resource', () => {
+    expect(onlyResource(doc, 'aws_api_gateway_rest_api').endpoint_configuration).toEqual({ types: ['REGIONAL'] });
+    expect(onlyResource(doc, 'aws_api_gateway_resource')).toEqual(
+      expect.objectContaining({ rest_api_id: `\${${restApi}.id}`, parent_id: `\${${restApi}.root_resource_id}`, path_part: 'contact' }),
+    );
+  });
+
+  it('proxies POST /contact to the function', () => {
+    expect(json).toHaveResourceWithProperties(ApiGatewayMethod, {
+      http_method: 'POST',
+      authorization: 'NONE',
+      resource_id: `\${${resource}.id}`,
+    });
+    const integrations = Object.values(resourcesOf(doc, 'aws_api_gateway_integration'));
+    const proxy = integrations.find((i) => i.type === 'AWS_PROXY');
+    expect(proxy).toMatchObject({
+      integration_http_method: 'POST',
+      uri: `\${${addressOf(doc, 'aws_lambda_function')}.invoke_arn}`,
+      resource_id: `\${${resource}.id}`,
+    });
+  });
+
+  it('answers the preflight on the same resource with a MOCK integration, and CORS on gateway errors', () => {
+    const methods = Object.values(resourcesOf(doc, 'aws_api_gateway_method'));
+    expect(methods.map((m) => m.http_method).sort()).toEqual(['OPTIONS', 'POST']);
+    expect(methods.every((m) => m.resource_id === `\${${resource}.id}`)).toBe(true);
+    const mock = Object.values(resourcesOf(doc, 'aws_api_gateway_integration')).find((i) => i.type === 'MOCK');
+    expect(mock!.request_templates).toEqual({ 'application/json': '{"statusCode": 200}' });
+    const integrationResponse = onlyResource(doc, 'aws_api_gateway_integration_response');
+    expect(integrationResponse.response_parameters['method.response.header.Access-Control-Allow-Origin']).toBe("'https://www.example.com'");
+    expect(integrationResponse.response_parameters['method.response.header.Access-Control-Allow-Methods']).toBe("'POST,OPTIONS'");
+    const gatewayResponses = Object.values(resourcesOf(doc, 'aws_api_gateway_gateway_response'));
+    expect(gatewayResponses.map((g) => g.response_type).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    for (const response of gatewayResponses) {
+      expect(response.response_parameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'https://www.example.com'");
+    }
+    expect(synthApi({ corsGatewayResponses: false }).doc.resource.aws_api_gateway_gateway_response).toBeUndefined();
+  });
+
+  it('rejects the same bad origins as CorsPreflight, naming its own prop', () => {
+    expect(() => synthApi({ allowedOrigins: [] })).toThrow(/ContactApi: allowedOrigins must not be empty/);
+    expect(() => synthApi({ allowedOrigins: ['https://www.example.com/'] })).toThrow(/ContactApi: allowedOrigins: "https:\/\/www\.example\.com\/" is not an origin/);
+  });
+});
+
+describe('ContactApi deployment and stage', () => {
+  const { doc } = synthApi();
+  const deployment = onlyResource(doc, 'aws_api_gateway_deployment');
+  const stage = onlyResource(doc, 'aws_api_gateway_stage');
+
+  it('redeploys on a hash of the API definition, creating the new deployment first', () => {
+    expect(deployment.triggers.redeployment).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(deployment.triggers)).not.toContain('timestamp');
+    expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
+    const integrations = Object.keys(resourcesOf(doc, 'aws_api_gateway_integration')).map((n) => `aws_api_gateway_integration.${n}`);
+    expect(deployment.depends_on).toEqual(expect.arrayContaining(integrations));
+  });
+
+  it('keeps the trigger when nothing changes, and changes it when a route changes', () => {
+    const again = onlyResource(synthApi().doc, 'aws_api_gateway_deployment').triggers.redeployment;
+    expect(again).toBe(deployment.triggers.redeployment);
+    const otherPath = onlyResource(synthApi({ resourcePath: 'enquiries' }).doc, 'aws_api_gateway_deployment').triggers.redeployment;
+    expect(otherPath).not.toBe(deployment.triggers.redeployment);
+    const otherOrigins = onlyResource(synthApi({ allowedOrigins: ['https://example.org'] }).doc, 'aws_api_gateway_deployment').triggers
+      .redeployment;
+    expect(otherOrigins).not.toBe(deployment.triggers.redeployment);
+    const overridden = onlyResource(
+      synthApi({}, (api) => api.postMethod.addOverride('api_key_required', true)).doc,
+      'aws_api_gateway_deployment',
+    ).triggers.redeployment;
+    expect(overridden).not.toBe(deployment.triggers.redeployment);
+  });
+
+  it('does not redeploy for a change that is not part of the API, such as the function memory', () => {
+    expect(onlyResource(synthApi({ memorySize: 1024 }).doc, 'aws_api_gateway_deployment').triggers.redeployment).toBe(
+      deployment.triggers.redeployment,
+    );
+  });
+
+  it('has a prod stage with X-Ray and JSON access logs to a log group with retention', () => {
+    expect(stage).toMatchObject({
+      stage_name: 'prod',
+      xray_tracing_enabled: true,
+      deployment_id: `\${${addressOf(doc, 'aws_api_gateway_deployment')}.id}`,
+    });
+    const accessLogs = Object.entries(resourcesOf(doc, 'aws_cloudwatch_log_group')).find(([name]) => name.includes('access-logs'))!;
+    expect(accessLogs[1].retention_in_days).toBe(30);
+    expect(stage.access_log_settings.destination_arn).toBe(`\${aws_cloudwatch_log_group.${accessLogs[0]}.arn}`);
+    const format = JSON.parse(stage.access_log_settings.format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', integrationError: '$context.integration.error' });
+    expect(Object.values(format).join(' ')).not.toMatch(/requestBody|responseBody|\$input/);
+  });
+
+  it('throttles every method, records metrics, and never logs request bodies', () => {
+    expect(onlyResource(doc, 'aws_api_gateway_method_settings')).toMatchObject({
+      method_path: '*/*',
+      stage_name: `\${${addressOf(doc, 'aws_api_gateway_stage')}.stage_name}`,
+      settings: { throttling_rate_limit: 10, throttling_burst_limit: 20, metrics_enabled: true, data_trace_enabled: false, logging_level: 'ERROR' },
+    });
+    const custom = onlyResource(synthApi({ throttlingRateLimit: 2, throttlingBurstLimit: 5, stageName: 'live', logRetentionDays: 90 }).doc, 'aws_api_gateway_method_settings');
+    expect(custom.settings).toMatchObject({ throttling_rate_limit: 2, throttling_burst_limit: 5 });
+  });
+
+  it('manages the account-wide API Gateway CloudWatch role before the stage, unless told not to', () => {
+    const account = onlyResource(doc, 'aws_api_gateway_account');
+    const roles = resourcesOf(doc, 'aws_iam_role');
+    const roleName = Object.keys(roles).find((name) => name.includes('api-gateway-cloudwatch-role'))!;
+    expect(account.cloudwatch_role_arn).toBe(`\${aws_iam_role.${roleName}.arn}`);
+    expect(JSON.parse(roles[roleName].assume_role_policy).Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    const pushPolicy = Object.values(resourcesOf(doc, 'aws_iam_role_policy')).find((p) => p.role === `\${aws_iam_role.${roleName}.id}`);
+    const actions: string[] = JSON.parse(pushPolicy!.policy).Statement[0].Action;
+    expect(actions.every((action) => action.startsWith('logs:'))).toBe(true);
+    expect(stage.depends_on).toEqual([addressOf(doc, 'aws_api_gateway_account')]);
+
+    const unmanaged = synthApi({ manageApiGatewayAccount: false }).doc;
+    expect(unmanaged.resource.aws_api_gateway_account).toBeUndefined();
+    expect(Object.keys(resourcesOf(unmanaged, 'aws_iam_role'))).toHaveLength(1);
+    expect(onlyResource(unmanaged, 'aws_api_gateway_stage').depends_on).toBeUndefined();
+  });
+});
+
+describe('ContactApi outputs and URLs', () => {
+  it('outputs the contact endpoint, table name and function name', () => {
+    const { doc, api } = synthApi();
+    const stage = addressOf(doc, 'aws_api_gateway_stage');
+    expect(Object.values(doc.output!).map((o) => o.value).sort()).toEqual(
+      [
+        `\${${stage}.invoke_url}/contact`,
+        `\${${addressOf(doc, 'aws_dynamodb_table')}.name}`,
+        `\${${addressOf(doc, 'aws_lambda_function')}.function_name}`,
+      ].sort(),
+    );
+    expect(api.endpointUrl).toContain('/contact');
+  });
+
+  it('serves on a custom domain with a regional certificate, base path mapping and aliases', () => {
+    const { doc, api } = synthApi({ domainName: 'api.example.com', hostedZoneName: 'example.com' });
+    expect(onlyResource(doc, 'aws_acm_certificate')).toMatchObject({ domain_name: 'api.example.com', validation_method: 'DNS' });
+    expect(onlyResource(doc, 'aws_acm_certificate').provider).toBeUndefined();
+    const domain = onlyResource(doc, 'aws_api_gateway_domain_name');
+    expect(domain).toMatchObject({
+      domain_name: 'api.example.com',
+      regional_certificate_arn: `\${${addressOf(doc, 'aws_acm_certificate_validation')}.certificate_arn}`,
+      endpoint_configuration: { types: ['REGIONAL'] },
+      security_policy: 'TLS_1_2',
+    });
+    expect(onlyResource(doc, 'aws_api_gateway_base_path_mapping')).toMatchObject({
+      api_id: `\${${addressOf(doc, 'aws_api_gateway_rest_api')}.id}`,
+      stage_name: `\${${addressOf(doc, 'aws_api_gateway_stage')}.stage_name}`,
+    });
+    const aliases = Object.values(resourcesOf(doc, 'aws_route53_record')).filter((r) => r.alias);
+    expect(aliases.map((r) => r.type).sort()).toEqual(['A', 'AAAA']);
+    expect(aliases[0].alias.name).toBe(`\${${addressOf(doc, 'aws_api_gateway_domain_name')}.regional_domain_name}`);
+    expect(api.endpointUrl).toBe('https://api.example.com/contact');
+    expect(api.apiOrigin).toBe('https://api.example.com');
+  });
+
+  it('has no dependency cycle', () => {
+    expect(findCycle(dependencyGraph(synthApi().doc))).toBeUndefined();
+  });
+});
+
+describe('ContactApi rejects props that cannot work', () => {
+  const cases: [Partial<ContactApiProps>, RegExp][] = [
+    [{ stageName: 'my stage' }, /ContactApi: stageName "my stage" may only hold/],
+    [{ resourcePath: 'api/contact' }, /ContactApi: resourcePath "api\/contact" must be one path segment/],
+    [{ throttlingRateLimit: 0 }, /ContactApi: throttlingRateLimit must be a number above 0/],
+    [{ throttlingBurstLimit: 2.5 }, /ContactApi: throttlingBurstLimit must be an integer above 0/],
+    [{ throttlingRateLimit: 50, throttlingBurstLimit: 20 }, /ContactApi: throttlingBurstLimit \(20\) must be at least throttlingRateLimit \(50\)/],
+    [{ logRetentionDays: 10 }, /ContactApi: logRetentionDays 10 is not a CloudWatch retention period/],
+    [{ memorySize: 64 }, /ContactApi: memorySize must be an integer number of MB from 128 to 10240/],
+    [{ timeoutSeconds: 30 }, /ContactApi: timeoutSeconds must be an integer from 1 to 28/],
+    [{ architecture: 'sparc' as never }, /ContactApi: architecture "sparc" is not/],
+    [{ runtime: 'nodejs18.x' as never }, /ContactApi: runtime "nodejs18\.x" is not one of nodejs22\.x, nodejs24\.x/],
+    [{ reservedConcurrency: -1 }, /ContactApi: reservedConcurrency must be an integer above 0/],
+    [{ thankYouUrl: 'thanks.html' }, /ContactApi: thankYouUrl "thanks\.html" must be an absolute http\(s\) URL or a path/],
+    [{ hostedZoneName: 'example.com' }, /ContactApi: hostedZoneName needs domainName/],
+    [{ domainName: 'api.example.com' }, /ContactApi: hostedZoneId or hostedZoneName \(exactly one\) is required/],
+    [{ domainName: 'api.example.org', hostedZoneName: 'example.com' }, /ContactApi: domainName "api\.example\.org" is not in hosted zone "example\.com"/],
+    [{ domainName: 'API.example.com', hostedZoneId: 'Z1' }, /ContactApi: domainName "API\.example\.com" is not a valid domain name/],
+    [{ allowedOrigins: ['*', 'https://www.example.com'] }, /ContactApi: allowedOrigins: "\*" cannot be mixed/],
+  ];
+  it.each(cases)('%j', (props, message) => {
+    expect(() => synthApi(props)).toThrow(message);
+  });
+});

@@ -1,0 +1,553 @@
+import { createHash } from 'node:crypto';
+import { AssetType, Lazy, TerraformAsset, TerraformOutput, IResolveContext, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
+import { ApiGatewayBasePathMapping } from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping';
+import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name';
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
+import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { bundleContactHandler, LAMBDA_HANDLER, LAMBDA_RUNTIME } from '../handlers/bundle';
+import { CorsPreflight } from './cors-preflight';
+import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
+import { validateOrigins } from './internal/cors';
+import { accountUniqueName } from './internal/names';
+import { checkDomainName, isConcrete, isInZone, PropError } from './internal/validate';
+
+/** Lambda runtimes the bundled handler is built and tested for. */
+export const CONTACT_API_RUNTIMES = ['nodejs22.x', 'nodejs24.x'] as const;
+export type ContactApiRuntime = (typeof CONTACT_API_RUNTIMES)[number];
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export interface ContactApiProps {
+  /**
+   * Origins (`https://host[:port]`) whose pages may post to the API: the CORS allowlist of the
+   * preflight, the gateway error responses and the handler. Typically `StaticSite.origins`.
+   */
+  readonly allowedOrigins: string[];
+
+  /** Refuse requests that carry no `Origin` header (non-browser clients). @default false */
+  readonly requireOrigin?: boolean;
+
+  /**
+   * Where a plain HTML form (no JavaScript) is sent with `303` after a successful post: an
+   * absolute URL, or a path resolved against the posting page's allowed origin.
+   * @default "/thank-you.html"
+   */
+  readonly thankYouUrl?: string;
+
+  /** Path segment of the contact resource. @default "contact" */
+  readonly resourcePath?: string;
+
+  /** Name of the API Gateway stage. @default "prod" */
+  readonly stageName?: string;
+
+  /** Steady-state requests per second the stage accepts before answering 429. @default 10 */
+  readonly throttlingRateLimit?: number;
+
+  /** Requests the stage accepts in a burst. @default 20 */
+  readonly throttlingBurstLimit?: number;
+
+  /** Days to keep the function's and the API's access logs; a value CloudWatch accepts. @default 30 */
+  readonly logRetentionDays?: number;
+
+  /** Lambda memory in MB (128..10240); more memory also means more CPU. @default 256 */
+  readonly memorySize?: number;
+
+  /** Lambda timeout in seconds (1..28, below API Gateway's 29 s integration limit). @default 10 */
+  readonly timeoutSeconds?: number;
+
+  /** Lambda architecture. @default "arm64" */
+  readonly architecture?: 'arm64' | 'x86_64';
+
+  /** Lambda runtime. @default "nodejs22.x" */
+  readonly runtime?: ContactApiRuntime;
+
+  /**
+   * Concurrent executions reserved for (and capping) the function. New accounts have a limit of
+   * 10 and cannot reserve any, so there is none by default: the stage throttling caps the load.
+   * @default none
+   */
+  readonly reservedConcurrency?: number;
+
+  /** X-Ray tracing on the function and the stage. @default true */
+  readonly tracing?: boolean;
+
+  /** Point-in-time recovery (35 days of restorable history) on the table. @default true */
+  readonly pointInTimeRecovery?: boolean;
+
+  /** Refuse to delete the table (terraform destroy fails until this is turned off). @default true */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Manage the region's account-wide API Gateway CloudWatch role (`aws_api_gateway_account`),
+   * which stage access logs need. Turn off where another stack or a landing zone sets it.
+   * Destroying it resets that setting for the whole region (AWS provider 6).
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
+
+  /**
+   * Add CORS headers to the API's `DEFAULT_4XX`/`DEFAULT_5XX` gateway responses, so throttling and
+   * gateway errors reach the page as readable errors instead of CORS failures.
+   * @default true
+   */
+  readonly corsGatewayResponses?: boolean;
+
+  /**
+   * Custom domain for the API, e.g. `api.example.com`, with a regional ACM certificate validated
+   * in `hostedZoneId`/`hostedZoneName` and `A`/`AAAA` alias records.
+   * @default none: the `execute-api` URL
+   */
+  readonly domainName?: string;
+  /** Route 53 zone of `domainName`, by id. @default looked up by `hostedZoneName` */
+  readonly hostedZoneId?: string;
+  /** Route 53 zone of `domainName`, by name. @default none */
+  readonly hostedZoneName?: string;
+}
+
+const CONSTRUCT = 'ContactApi';
+
+/**
+ * The contact form's backend: a regional REST API with `POST /contact` proxied to a Lambda
+ * function (the TypeScript handler, bundled by esbuild into a deterministic zip at synth), a
+ * preflight on the same resource, and a DynamoDB table the function may only `PutItem` into.
+ *
+ * @example
+ * const site = new StaticSite(stack, 'site', { siteDir: 'site' });
+ * const api = new ContactApi(stack, 'contact', { allowedOrigins: site.origins });
+ * // api.endpointUrl -> https://<id>.execute-api.<region>.amazonaws.com/prod/contact
+ */
+export class ContactApi extends Construct {
+  public readonly table: DynamodbTable;
+  public readonly handlerAsset: TerraformAsset;
+  /** Base64 SHA-256 of the handler zip (the function's `source_code_hash`). */
+  public readonly handlerSourceCodeHash: string;
+  public readonly functionLogGroup: CloudwatchLogGroup;
+  public readonly functionRole: IamRole;
+  public readonly functionPolicyDocument: DataAwsIamPolicyDocument;
+  public readonly functionPolicy: IamRolePolicy;
+  public readonly function: LambdaFunction;
+  public readonly restApi: ApiGatewayRestApi;
+  public readonly contactResource: ApiGatewayResource;
+  public readonly postMethod: ApiGatewayMethod;
+  public readonly postIntegration: ApiGatewayIntegration;
+  public readonly cors: CorsPreflight;
+  public readonly invokePermission: LambdaPermission;
+  public readonly deployment: ApiGatewayDeployment;
+  public readonly accessLogGroup: CloudwatchLogGroup;
+  public readonly stage: ApiGatewayStage;
+  public readonly methodSettings: ApiGatewayMethodSettings;
+  /** The region of the stack's provider, for the API's URL. */
+  public readonly region: DataAwsRegion;
+  /** With `manageApiGatewayAccount`: the role API Gateway pushes logs with, and the account setting. */
+  public readonly apiGatewayCloudwatchRole?: IamRole;
+  public readonly apiGatewayCloudwatchPolicy?: IamRolePolicy;
+  public readonly apiGatewayAccount?: ApiGatewayAccount;
+  /** With `domainName`. */
+  public readonly hostedZone?: DataAwsRoute53Zone;
+  public readonly certificate?: AcmCertificate;
+  public readonly certificateValidationRecords?: Route53Record;
+  public readonly certificateValidation?: AcmCertificateValidation;
+  public readonly customDomain?: ApiGatewayDomainName;
+  public readonly basePathMapping?: ApiGatewayBasePathMapping;
+  public readonly aliasRecords: Record<string, Route53Record>;
+  public readonly endpointOutput: TerraformOutput;
+  public readonly tableNameOutput: TerraformOutput;
+  public readonly functionNameOutput: TerraformOutput;
+
+  /** The URL the form posts to. */
+  public readonly endpointUrl: string;
+  /** `https://host` of the API, for the site's Content-Security-Policy. */
+  public readonly apiOrigin: string;
+  /** The validated CORS allowlist. */
+  public readonly allowedOrigins: string[];
+
+  constructor(scope: Construct, id: string, props: ContactApiProps) {
+    super(scope, id);
+    const settings = checkProps(props);
+    this.allowedOrigins = validateOrigins(props.allowedOrigins, `${CONSTRUCT}: allowedOrigins`);
+    const functionName = accountUniqueName(this, 'handler');
+    const apiName = accountUniqueName(this, 'api', 128);
+
+    // --- Table ----------------------------------------------------------------------------------
+    this.table = new DynamodbTable(this, 'table', {
+      name: accountUniqueName(this, 'submissions', 255),
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'id',
+      attribute: [{ name: 'id', type: 'S' }],
+      pointInTimeRecovery: { enabled: settings.pointInTimeRecovery },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: settings.deletionProtection,
+    });
+
+    // --- Function -------------------------------------------------------------------------------
+    const bundle = bundleContactHandler();
+    this.handlerSourceCodeHash = bundle.sourceCodeHash;
+    this.handlerAsset = new TerraformAsset(this, 'handler-zip', { path: bundle.zipPath, type: AssetType.FILE });
+    this.functionLogGroup = new CloudwatchLogGroup(this, 'function-logs', {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: settings.logRetentionDays,
+    });
+    this.functionRole = new IamRole(this, 'function-role', {
+      name: functionName,
+      description: 'Contact form handler: writes submissions, nothing else',
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      { sid: 'StoreSubmissions', effect: 'Allow', actions: ['dynamodb:PutItem'], resources: [this.table.arn] },
+      {
+        sid: 'WriteOwnLogs',
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        // Log stream names are made per execution environment, so they are matched within this one log group.
+        resources: [`${this.functionLogGroup.arn}:*`],
+      },
+    ];
+    if (settings.tracing) {
+      statements.push({
+        // X-Ray's write actions support no resource-level permissions: "*" is the only valid resource.
+        sid: 'SendTraces',
+        effect: 'Allow',
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        resources: ['*'],
+      });
+    }
+    this.functionPolicyDocument = new DataAwsIamPolicyDocument(this, 'function-policy-document', { statement: statements });
+    this.functionPolicy = new IamRolePolicy(this, 'function-policy', {
+      name: 'contact-handler',
+      role: this.functionRole.id,
+      policy: this.functionPolicyDocument.json,
+    });
+    this.function = new LambdaFunction(this, 'function', {
+      functionName,
+      description: 'Stores contact form submissions',
+      role: this.functionRole.arn,
+      filename: this.handlerAsset.path,
+      sourceCodeHash: bundle.sourceCodeHash,
+      handler: LAMBDA_HANDLER,
+      runtime: settings.runtime,
+      architectures: [settings.architecture],
+      memorySize: settings.memorySize,
+      timeout: settings.timeoutSeconds,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: {
+        variables: {
+          TABLE_NAME: this.table.name,
+          ALLOWED_ORIGINS: this.allowedOrigins.join(','),
+          ...(props.thankYouUrl ? { THANK_YOU_URL: props.thankYouUrl } : {}),
+          ...(props.requireOrigin ? { REQUIRE_ORIGIN: 'true' } : {}),
+        },
+      },
+      tracingConfig: { mode: settings.tracing ? 'Active' : 'PassThrough' },
+      loggingConfig: { logFormat: 'Text', logGroup: this.functionLogGroup.name },
+      // The role's permissions must exist before the first invocation, and the log group before Lambda makes its own.
+      dependsOn: [this.functionPolicy, this.functionLogGroup],
+    });
+
+    // --- REST API -------------------------------------------------------------------------------
+    this.restApi = new ApiGatewayRestApi(this, 'api', {
+      name: apiName,
+      description: 'Contact form API',
+      endpointConfiguration: { types: ['REGIONAL'] },
+    });
+    this.contactResource = new ApiGatewayResource(this, 'contact-resource', {
+      restApiId: this.restApi.id,
+      parentId: this.restApi.rootResourceId,
+      pathPart: settings.resourcePath,
+    });
+    this.postMethod = new ApiGatewayMethod(this, 'post-method', {
+      restApiId: this.restApi.id,
+      resourceId: this.contactResource.id,
+      httpMethod: 'POST',
+      authorization: 'NONE',
+      apiKeyRequired: false,
+    });
+    // With AWS_PROXY the function's own response (status, CORS headers, body) is what the browser
+    // gets; method/integration responses on this method would be ignored, so there are none.
+    this.postIntegration = new ApiGatewayIntegration(this, 'post-integration', {
+      restApiId: this.restApi.id,
+      resourceId: this.contactResource.id,
+      httpMethod: this.postMethod.httpMethod,
+      type: 'AWS_PROXY',
+      integrationHttpMethod: 'POST',
+      uri: this.function.invokeArn,
+    });
+    this.cors = new CorsPreflight(this, 'cors', {
+      restApiId: this.restApi.id,
+      resourceId: this.contactResource.id,
+      allowOrigins: this.allowedOrigins,
+      allowMethods: ['POST'],
+      gatewayResponses: settings.corsGatewayResponses,
+    });
+    this.invokePermission = new LambdaPermission(this, 'invoke-permission', {
+      statementId: 'AllowApiGatewayInvokePostContact',
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionName,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${this.restApi.executionArn}/${settings.stageName}/POST/${settings.resourcePath}`,
+    });
+
+    // --- Deployment and stage -------------------------------------------------------------------
+    const definition: TerraformResource[] = [
+      this.restApi,
+      this.contactResource,
+      this.postMethod,
+      this.postIntegration,
+      this.cors.method,
+      this.cors.integration,
+      this.cors.methodResponse,
+      this.cors.integrationResponse,
+      ...(this.cors.gatewayResponse4xx ? [this.cors.gatewayResponse4xx] : []),
+      ...(this.cors.gatewayResponse5xx ? [this.cors.gatewayResponse5xx] : []),
+    ];
+    this.deployment = new ApiGatewayDeployment(this, 'deployment', {
+      restApiId: this.restApi.id,
+      description: 'Contact API',
+      // A hash of the API's synthesized definition: a new deployment when a route changes, none otherwise.
+      triggers: { redeployment: Lazy.stringValue({ produce: (context) => definitionHash(context, definition) }) },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: definition.filter((element) => element !== this.restApi),
+    });
+    this.accessLogGroup = new CloudwatchLogGroup(this, 'access-logs', {
+      name: `/aws/apigateway/${apiName}/${settings.stageName}/access`,
+      retentionInDays: settings.logRetentionDays,
+    });
+    if (settings.manageApiGatewayAccount) {
+      this.apiGatewayCloudwatchRole = new IamRole(this, 'api-gateway-cloudwatch-role', {
+        name: accountUniqueName(this, 'apigw-logs'),
+        description: "API Gateway's account-wide role for pushing logs to CloudWatch",
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      });
+      this.apiGatewayCloudwatchPolicy = new IamRolePolicy(this, 'api-gateway-cloudwatch-policy', {
+        name: 'push-logs',
+        role: this.apiGatewayCloudwatchRole.id,
+        // The log-push actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs, inline: the role serves
+        // every API of the region, so its log groups are not known here.
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'logs:CreateLogGroup',
+                'logs:CreateLogStream',
+                'logs:DescribeLogGroups',
+                'logs:DescribeLogStreams',
+                'logs:PutLogEvents',
+                'logs:GetLogEvents',
+                'logs:FilterLogEvents',
+              ],
+              Resource: '*',
+            },
+          ],
+        }),
+      });
+      this.apiGatewayAccount = new ApiGatewayAccount(this, 'api-gateway-account', {
+        cloudwatchRoleArn: this.apiGatewayCloudwatchRole.arn,
+        dependsOn: [this.apiGatewayCloudwatchPolicy],
+      });
+    }
+    this.stage = new ApiGatewayStage(this, 'stage', {
+      restApiId: this.restApi.id,
+      deploymentId: this.deployment.id,
+      stageName: settings.stageName,
+      xrayTracingEnabled: settings.tracing,
+      accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+      // A region without the account's CloudWatch role refuses access log settings.
+      dependsOn: this.apiGatewayAccount ? [this.apiGatewayAccount] : undefined,
+    });
+    this.methodSettings = new ApiGatewayMethodSettings(this, 'method-settings', {
+      restApiId: this.restApi.id,
+      stageName: this.stage.stageName,
+      methodPath: '*/*',
+      settings: {
+        throttlingRateLimit: settings.throttlingRateLimit,
+        throttlingBurstLimit: settings.throttlingBurstLimit,
+        metricsEnabled: true,
+        loggingLevel: 'ERROR',
+        // Full request/response logging would write form contents (personal data) to CloudWatch.
+        dataTraceEnabled: false,
+      },
+    });
+
+    // --- Custom domain --------------------------------------------------------------------------
+    this.aliasRecords = {};
+    let baseUrl = this.stage.invokeUrl;
+    // Built from the API id, not the stage's URL: the site's CSP needs it, and the stage depends
+    // (through the function's allowed origins) on the site's distribution, which would be a cycle.
+    this.region = new DataAwsRegion(this, 'region');
+    this.apiOrigin = `https://${this.restApi.id}.execute-api.${this.region.region}.amazonaws.com`;
+    if (props.domainName) {
+      let zoneId = props.hostedZoneId;
+      if (!zoneId) {
+        this.hostedZone = new DataAwsRoute53Zone(this, 'hosted-zone', { name: props.hostedZoneName!, privateZone: false });
+        zoneId = this.hostedZone.zoneId;
+      }
+      const issued = dnsValidatedCertificate(this, { names: [props.domainName], zoneId });
+      this.certificate = issued.certificate;
+      this.certificateValidationRecords = issued.validationRecords;
+      this.certificateValidation = issued.validation;
+      this.customDomain = new ApiGatewayDomainName(this, 'domain', {
+        domainName: props.domainName,
+        regionalCertificateArn: issued.validation.certificateArn,
+        endpointConfiguration: { types: ['REGIONAL'] },
+        securityPolicy: 'TLS_1_2',
+      });
+      this.basePathMapping = new ApiGatewayBasePathMapping(this, 'base-path-mapping', {
+        apiId: this.restApi.id,
+        stageName: this.stage.stageName,
+        domainName: this.customDomain.domainName,
+      });
+      this.aliasRecords = aliasRecords(this, {
+        names: [props.domainName],
+        zoneId,
+        targetDomainName: this.customDomain.regionalDomainName,
+        targetZoneId: this.customDomain.regionalZoneId,
+      });
+      baseUrl = `https://${props.domainName}`;
+      this.apiOrigin = baseUrl;
+    }
+
+    // --- Outputs --------------------------------------------------------------------------------
+    this.endpointUrl = `${baseUrl}/${settings.resourcePath}`;
+    this.endpointOutput = new TerraformOutput(this, 'endpoint', { value: this.endpointUrl, description: 'The URL the contact form posts to' });
+    this.tableNameOutput = new TerraformOutput(this, 'table-name', { value: this.table.name, description: 'DynamoDB table of submissions' });
+    this.functionNameOutput = new TerraformOutput(this, 'function-name', { value: this.function.functionName, description: 'Contact handler Lambda function' });
+  }
+}
+
+/** One JSON line per request; no request or response bodies (they hold personal data). */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integration.status',
+  integrationLatency: '$context.integration.latency',
+  integrationError: '$context.integration.error',
+  errorMessage: '$context.error.message',
+  errorType: '$context.error.responseType',
+});
+
+/** SHA-256 of the resolved Terraform configuration of `elements` (including any overrides). */
+function definitionHash(context: IResolveContext, elements: TerraformResource[]): string {
+  const resolved = elements.map((element) => context.resolve(element.toTerraform()));
+  return createHash('sha256').update(JSON.stringify(resolved)).digest('hex');
+}
+
+interface ContactApiSettings {
+  resourcePath: string;
+  stageName: string;
+  throttlingRateLimit: number;
+  throttlingBurstLimit: number;
+  logRetentionDays: number;
+  memorySize: number;
+  timeoutSeconds: number;
+  architecture: 'arm64' | 'x86_64';
+  runtime: ContactApiRuntime;
+  tracing: boolean;
+  pointInTimeRecovery: boolean;
+  deletionProtection: boolean;
+  manageApiGatewayAccount: boolean;
+  corsGatewayResponses: boolean;
+}
+
+function checkProps(props: ContactApiProps): ContactApiSettings {
+  const settings: ContactApiSettings = {
+    resourcePath: props.resourcePath ?? 'contact',
+    stageName: props.stageName ?? 'prod',
+    throttlingRateLimit: props.throttlingRateLimit ?? 10,
+    throttlingBurstLimit: props.throttlingBurstLimit ?? 20,
+    logRetentionDays: props.logRetentionDays ?? 30,
+    memorySize: props.memorySize ?? 256,
+    timeoutSeconds: props.timeoutSeconds ?? 10,
+    architecture: props.architecture ?? 'arm64',
+    runtime: props.runtime ?? (LAMBDA_RUNTIME as ContactApiRuntime),
+    tracing: props.tracing ?? true,
+    pointInTimeRecovery: props.pointInTimeRecovery ?? true,
+    deletionProtection: props.deletionProtection ?? true,
+    manageApiGatewayAccount: props.manageApiGatewayAccount ?? true,
+    corsGatewayResponses: props.corsGatewayResponses ?? true,
+  };
+  if (!/^[A-Za-z0-9._~-]{1,128}$/.test(settings.resourcePath) || settings.resourcePath.startsWith('{')) {
+    throw new PropError(CONSTRUCT, 'resourcePath', `"${settings.resourcePath}" must be one path segment such as "contact" (no "/")`);
+  }
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(settings.stageName)) {
+    throw new PropError(CONSTRUCT, 'stageName', `"${settings.stageName}" may only hold letters, digits, "-" and "_"`);
+  }
+  const positive = (prop: string, value: number, max: number, integer: boolean): void => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max || (integer && !Number.isInteger(value))) {
+      throw new PropError(CONSTRUCT, prop, `must be a${integer ? 'n integer' : ' number'} above 0 and at most ${max}, got ${String(value)}`);
+    }
+  };
+  positive('throttlingRateLimit', settings.throttlingRateLimit, 10_000, false);
+  positive('throttlingBurstLimit', settings.throttlingBurstLimit, 5_000, true);
+  if (settings.throttlingBurstLimit < settings.throttlingRateLimit) {
+    // A burst below the rate would cap the rate at the burst.
+    throw new PropError(CONSTRUCT, 'throttlingBurstLimit', `(${settings.throttlingBurstLimit}) must be at least throttlingRateLimit (${settings.throttlingRateLimit})`);
+  }
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(settings.logRetentionDays)) {
+    throw new PropError(CONSTRUCT, 'logRetentionDays', `${String(settings.logRetentionDays)} is not a CloudWatch retention period (${LOG_RETENTION_DAYS.join(', ')})`);
+  }
+  if (!Number.isInteger(settings.memorySize) || settings.memorySize < 128 || settings.memorySize > 10_240) {
+    throw new PropError(CONSTRUCT, 'memorySize', `must be an integer number of MB from 128 to 10240, got ${String(settings.memorySize)}`);
+  }
+  if (!Number.isInteger(settings.timeoutSeconds) || settings.timeoutSeconds < 1 || settings.timeoutSeconds > 28) {
+    throw new PropError(CONSTRUCT, 'timeoutSeconds', `must be an integer from 1 to 28 (API Gateway gives up after 29 s), got ${String(settings.timeoutSeconds)}`);
+  }
+  if (settings.architecture !== 'arm64' && settings.architecture !== 'x86_64') {
+    throw new PropError(CONSTRUCT, 'architecture', `"${String(settings.architecture)}" is not "arm64" or "x86_64"`);
+  }
+  if (!(CONTACT_API_RUNTIMES as readonly string[]).includes(settings.runtime)) {
+    throw new PropError(CONSTRUCT, 'runtime', `"${String(settings.runtime)}" is not one of ${CONTACT_API_RUNTIMES.join(', ')} (the handler is built for Node.js 22+)`);
+  }
+  if (props.reservedConcurrency !== undefined) positive('reservedConcurrency', props.reservedConcurrency, 10_000, true);
+  if (props.thankYouUrl !== undefined && isConcrete(props.thankYouUrl) && !/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/.test(props.thankYouUrl)) {
+    throw new PropError(CONSTRUCT, 'thankYouUrl', `"${props.thankYouUrl}" must be an absolute http(s) URL or a path starting with "/"`);
+  }
+  if (props.domainName === undefined) {
+    for (const prop of ['hostedZoneId', 'hostedZoneName'] as const) {
+      if (props[prop] !== undefined) throw new PropError(CONSTRUCT, prop, 'needs domainName');
+    }
+  } else {
+    checkDomainName(CONSTRUCT, 'domainName', props.domainName);
+    if ((props.hostedZoneId === undefined) === (props.hostedZoneName === undefined)) {
+      throw new PropError(CONSTRUCT, 'hostedZoneId', `or hostedZoneName (exactly one) is required with domainName "${props.domainName}"`);
+    }
+    if (isConcrete(props.hostedZoneName) && isConcrete(props.domainName) && !isInZone(props.domainName, props.hostedZoneName)) {
+      throw new PropError(CONSTRUCT, 'domainName', `"${props.domainName}" is not in hosted zone "${props.hostedZoneName}"`);
+    }
+  }
+  return settings;
+}
