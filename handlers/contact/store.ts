@@ -78,28 +78,35 @@ export function createDynamoDbStore(options: { tableName: string; region: string
 
   return {
     async save(record) {
+      let existing: Record<string, AttributeValue> | undefined;
       try {
         await client.send(
           new PutItemCommand({
             TableName: options.tableName,
             Item: toItem(record),
             ConditionExpression: 'attribute_not_exists(id)',
+            // DynamoDB returns the item already stored under this id with the failure: no read needed.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
         return { outcome: 'stored' };
       } catch (error) {
-        if ((error as { name?: unknown } | null)?.name !== 'ConditionalCheckFailedException') return classifyFailure(error);
+        const failure = error as { name?: unknown; Item?: Record<string, AttributeValue> } | null;
+        if (failure?.name !== 'ConditionalCheckFailedException') return classifyFailure(error);
+        existing = failure.Item;
       }
-      try {
-        const existing = await client.send(
-          new GetItemCommand({ TableName: options.tableName, Key: { id: { S: record.id } }, ConsistentRead: true }),
-        );
-        return existing.Item !== undefined && sameFields(existing.Item, record.submission)
-          ? { outcome: 'duplicate' }
-          : { outcome: 'conflict' };
-      } catch (error) {
-        return classifyFailure(error);
+      if (existing === undefined) {
+        // Emulators (dynalite) ignore ReturnValuesOnConditionCheckFailure; read the item instead.
+        try {
+          const read = await client.send(
+            new GetItemCommand({ TableName: options.tableName, Key: { id: { S: record.id } }, ConsistentRead: true }),
+          );
+          existing = read.Item;
+        } catch (error) {
+          return classifyFailure(error);
+        }
       }
+      return existing !== undefined && sameFields(existing, record.submission) ? { outcome: 'duplicate' } : { outcome: 'conflict' };
     },
   };
 }
