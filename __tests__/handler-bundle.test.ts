@@ -8,7 +8,14 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleContactHandler, buildContactHandlerScript, buildContactHandlerZip, LAMBDA_RUNTIME, ESBUILD_TARGET } from '../handlers/bundle';
+import {
+  bundleContactHandler,
+  buildContactHandlerScript,
+  buildContactHandlerZip,
+  ESBUILD_TARGET,
+  findHandlerEntry,
+  LAMBDA_RUNTIME,
+} from '../handlers/bundle';
 import { createZip, crc32, readZip } from '../handlers/zip';
 
 const ROOT = resolve(__dirname, '..');
@@ -98,6 +105,10 @@ test('the SDK can be left to the runtime: a much smaller zip that requires @aws-
   const script = Buffer.from(buildContactHandlerScript({ sdk: 'external' })).toString('utf8');
   expect(script).toContain('require("@aws-sdk/client-dynamodb")');
   expect(buildContactHandlerZip({ sdk: 'external' }).length).toBeLessThan(10 * 1024);
+});
+
+test('the TypeScript entry is bundled (resolved from the module folder, not the working directory)', () => {
+  expect(findHandlerEntry()).toBe(join(ROOT, 'handlers', 'contact', 'index.ts'));
 });
 
 test('runtime constants agree', () => {

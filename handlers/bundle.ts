@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { createZip } from './zip';
 
@@ -59,11 +59,27 @@ export function buildContactHandlerZip(options: Pick<BundleOptions, 'sdk'> = {})
   return createZip([{ name: 'index.js', data: buildContactHandlerScript(options) }]);
 }
 
+/**
+ * The handler's entry file. The TypeScript source is preferred, also when this file runs compiled from
+ * `lib/handlers/` (then the source sits at `<package>/handlers/`): esbuild tree-shakes the SDK's ES modules
+ * behind `import`, but tsc's CommonJS `require()` pulls in the whole client (131 KB instead of 107 KB zipped)
+ * and gives a different zip. The compiled JavaScript is the last resort.
+ */
+export function findHandlerEntry(): string {
+  const candidates = [
+    join(__dirname, 'contact', 'index.ts'),
+    join(__dirname, '..', '..', 'handlers', 'contact', 'index.ts'),
+    join(__dirname, 'contact', 'index.js'),
+  ];
+  const entry = candidates.find((file) => existsSync(file));
+  if (entry === undefined) throw new Error(`Contact handler source not found; looked for ${candidates.join(', ')}`);
+  return entry;
+}
+
 /** The bundled handler script (what the zip holds as index.js). */
 export function buildContactHandlerScript(options: Pick<BundleOptions, 'sdk'> = {}): Uint8Array {
-  const handlersDir = __dirname;
-  const entry = ['index.ts', 'index.js'].map((file) => join(handlersDir, 'contact', file)).find((file) => existsSync(file));
-  if (entry === undefined) throw new Error(`Contact handler source not found in ${join(handlersDir, 'contact')}`);
+  const entry = findHandlerEntry();
+  const handlersDir = dirname(dirname(entry));
   const result = buildSync({
     entryPoints: [entry],
     absWorkingDir: handlersDir,
