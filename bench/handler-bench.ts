@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { bundleContactHandler, LAMBDA_RUNTIME } from '../handlers/bundle';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../handlers/contact/index';
-import { toItem } from '../handlers/contact/store';
+import { DYNAMODB_HTTP_OPTIONS, toItem } from '../handlers/contact/store';
 import { createContactTable, extractHandler, localHandlerEnvironment } from '../handlers/local-dynamodb';
 
 const ROOT = resolve(__dirname, '..');
@@ -101,7 +101,7 @@ async function runConcurrently(total: number, task: () => Promise<void>): Promis
 async function throughput(handlerFile: string) {
   const { handler } = require(handlerFile) as { handler: (e: ApiGatewayEvent, c: object) => Promise<ApiGatewayResult> };
   // The same settings as the handler's own client (store.ts); the endpoint comes from the environment.
-  const client = new DynamoDBClient({ region: 'us-east-1', requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
+  const client = new DynamoDBClient({ region: 'us-east-1', requestHandler: { ...DYNAMODB_HTTP_OPTIONS } });
   const viaHandler = async () => {
     const response = await handler(event(), { awsRequestId: 'bench' });
     if (response.statusCode !== 201) throw new Error(`handler answered ${response.statusCode}: ${response.body}`);
