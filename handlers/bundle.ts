@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { dirname, join, resolve, sep } from 'node:path';
+import { buildSync, version as esbuildVersion } from 'esbuild';
 import { createZip } from './zip';
 
 /**
@@ -39,19 +39,94 @@ export interface ContactHandlerBundle {
   readonly sizeBytes: number;
 }
 
-/** Bundles the handler and writes the zip (synchronous: constructs call it in their constructor). */
+/**
+ * Bundles the handler and writes the zip (synchronous: constructs call it in their constructor).
+ *
+ * esbuild takes most of a synth's time, so the zip of an earlier build is reused when every file that
+ * build read (the handler's sources and the SDK files, from esbuild's metafile) still has the same
+ * content and the project's package-lock.json is unchanged (an install can move a package to another
+ * path without changing the old file). Without a lock file nothing is reused.
+ */
 export function bundleContactHandler(options: BundleOptions = {}): ContactHandlerBundle {
-  const zip = buildContactHandlerZip(options);
+  const sdk = options.sdk ?? 'bundled';
+  const entry = findHandlerEntry();
+  const cacheFile = join(CACHE_DIR, `${sha256Hex(`${entry}\0${sdk}\0${esbuildVersion}`).slice(0, 16)}.json`);
+  const lockFile = findLockFile(entry);
+  const lockHash = lockFile === undefined ? undefined : sha256Hex(readFileSync(lockFile));
+  const cached = lockHash === undefined ? undefined : readCachedBuild(cacheFile, lockHash);
+
+  let zip: Buffer;
+  if (cached) {
+    zip = cached;
+  } else {
+    const built = buildScript(entry, sdk);
+    zip = createZip([{ name: 'index.js', data: built.script }]);
+    if (lockHash !== undefined) writeCachedBuild(cacheFile, lockHash, built.inputs, zip);
+  }
   const digest = createHash('sha256').update(zip).digest();
   const outDir = options.outDir ?? join(tmpdir(), 'cdktf-contact-handler', digest.toString('hex').slice(0, 16));
   const zipPath = join(outDir, 'contact-handler.zip');
-  if (!existsSync(zipPath) || !readFileSync(zipPath).equals(zip)) {
-    mkdirSync(outDir, { recursive: true });
-    const partial = `${zipPath}.${process.pid}.tmp`;
-    writeFileSync(partial, zip, { mode: 0o644 });
-    renameSync(partial, zipPath);
-  }
+  if (!existsSync(zipPath) || !readFileSync(zipPath).equals(zip)) writeAtomically(zipPath, zip);
   return { zipPath, sourceCodeHash: digest.toString('base64'), sizeBytes: zip.length };
+}
+
+const CACHE_DIR = join(tmpdir(), 'cdktf-contact-handler', 'cache');
+
+interface CachedBuild {
+  readonly lockHash: string;
+  /** Every file esbuild read, with the SHA-256 of its content. */
+  readonly inputs: Record<string, string>;
+  readonly zipBase64: string;
+}
+
+function readCachedBuild(cacheFile: string, lockHash: string): Buffer | undefined {
+  try {
+    const record = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedBuild;
+    if (record.lockHash !== lockHash) return undefined;
+    for (const [file, hash] of Object.entries(record.inputs)) {
+      if (sha256Hex(readFileSync(file)) !== hash) return undefined;
+    }
+    return Buffer.from(record.zipBase64, 'base64');
+  } catch {
+    return undefined; // no record, a file gone, or a corrupt record: build afresh
+  }
+}
+
+function writeCachedBuild(cacheFile: string, lockHash: string, inputs: readonly string[], zip: Buffer): void {
+  const record: CachedBuild = {
+    lockHash,
+    inputs: Object.fromEntries(inputs.map((file) => [file, sha256Hex(readFileSync(file))])),
+    zipBase64: zip.toString('base64'),
+  };
+  try {
+    writeAtomically(cacheFile, Buffer.from(JSON.stringify(record)));
+  } catch {
+    // A read-only temp folder only costs the next synth a rebuild.
+  }
+}
+
+/** The package-lock.json of the project this package is installed in (or of this repository). */
+function findLockFile(from: string): string | undefined {
+  let dir = dirname(from);
+  for (;;) {
+    if (!dir.split(sep).includes('node_modules') && existsSync(join(dir, 'package-lock.json'))) {
+      return join(dir, 'package-lock.json');
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function writeAtomically(file: string, data: Buffer): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, data, { mode: 0o644 });
+  renameSync(partial, file);
+}
+
+function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /** The zip's bytes, built in memory. */
@@ -78,7 +153,10 @@ export function findHandlerEntry(): string {
 
 /** The bundled handler script (what the zip holds as index.js). */
 export function buildContactHandlerScript(options: Pick<BundleOptions, 'sdk'> = {}): Uint8Array {
-  const entry = findHandlerEntry();
+  return buildScript(findHandlerEntry(), options.sdk ?? 'bundled').script;
+}
+
+function buildScript(entry: string, sdk: 'bundled' | 'external'): { script: Uint8Array; inputs: string[] } {
   const handlersDir = dirname(dirname(entry));
   const result = buildSync({
     entryPoints: [entry],
@@ -99,7 +177,8 @@ export function buildContactHandlerScript(options: Pick<BundleOptions, 'sdk'> = 
     // The SDK lazily `import()`s node:http and node:async_hooks; as require() they also load inside vm
     // sandboxes (jest, local previews) where dynamic import needs --experimental-vm-modules.
     supported: { 'dynamic-import': false },
-    external: options.sdk === 'external' ? ['@aws-sdk/*', '@smithy/*'] : [],
+    external: sdk === 'external' ? ['@aws-sdk/*', '@smithy/*'] : [],
+    metafile: true,
     // Fixed compiler settings, so that the output does not depend on which tsconfig.json sits above the source.
     tsconfigRaw: { compilerOptions: { strict: true, alwaysStrict: true, useDefineForClassFields: true } },
     logLevel: 'silent',
@@ -107,5 +186,6 @@ export function buildContactHandlerScript(options: Pick<BundleOptions, 'sdk'> = 
   const script = result.outputFiles[0]!.contents;
   // A path of this machine in the bundle would make the zip differ per checkout folder.
   if (Buffer.from(script).includes(handlersDir)) throw new Error('The bundle embeds an absolute path');
-  return script;
+  const inputs = Object.keys(result.metafile!.inputs).map((file) => resolve(handlersDir, file));
+  return { script, inputs };
 }
