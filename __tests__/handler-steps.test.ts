@@ -15,9 +15,10 @@ const allowlist = (value: string): OriginAllowlist => {
 
 describe('cors', () => {
   test('origins are normalised like browsers serialise them', () => {
-    expect(normaliseOrigin('HTTPS://WWW.Example.com:443/')).toBe('https://www.example.com');
+    expect(normaliseOrigin('HTTPS://WWW.Example.com:443')).toBe('https://www.example.com');
+    expect(normaliseOrigin('http://[::1]:8080')).toBe('http://[::1]:8080');
     expect(normaliseOrigin('http://localhost:8080')).toBe('http://localhost:8080');
-    for (const bad of ['www.example.com', 'https://example.com/path', 'ftp://example.com', 'https://u:p@example.com', 'https://e.com?q', '*.example.com']) {
+    for (const bad of ['www.example.com', 'https://example.com/path', 'ftp://example.com', 'https://u:p@example.com', 'https://e.com?q', '*.example.com', 'https://example.com/']) {
       expect(normaliseOrigin(bad)).toBeUndefined();
     }
   });

@@ -3,8 +3,8 @@
  * sends, and the same origin decision as a plain function. One place decides these facts; the
  * constructs (and the contact handler's configuration) import them from here.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { Token } from 'cdktf';
+import { normaliseOrigin } from '../../handlers/contact/cors';
 
 /** The HTTP methods a REST API method can be declared for (API Gateway's `ANY` aside). */
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -46,18 +46,9 @@ export interface CorsConfig {
 }
 
 const ORIGIN_SHAPE = 'scheme://host[:port], no path or trailing slash';
-const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 // RFC 9110 token characters, minus the single quote (values are wrapped in '...' for API Gateway).
 const HEADER_NAME = /^[A-Za-z0-9!#$%&*+.^_`|~-]+$/;
 
-function isHost(host: string): boolean {
-  if (host.length > 253) return false;
-  const labels = host.split('.');
-  if (!labels.every((label) => DOMAIN_LABEL.test(label))) return false;
-  // A host whose last label is numeric is parsed as IPv4 by browsers: it must then be a valid one.
-  if (/^[0-9]+$/.test(labels[labels.length - 1])) return isIPv4(host);
-  return true;
-}
 
 /**
  * Validates and normalises a list of CORS origins: each must be `http(s)://host[:port]` with
@@ -98,29 +89,6 @@ export function validateOrigins(origins: readonly string[], propName: string): s
   return result;
 }
 
-function normaliseOrigin(raw: unknown): string | undefined {
-  if (typeof raw !== 'string') return undefined;
-  const m = /^(https?):\/\/(?:\[([0-9a-f:.]+)\]|([a-z0-9.-]+))(?::([1-9][0-9]{0,4}))?$/i.exec(raw);
-  if (!m) return undefined;
-  const scheme = m[1].toLowerCase();
-  let host: string;
-  if (m[2] !== undefined) {
-    if (!isIPv6(m[2])) return undefined;
-    // The URL parser gives the canonical (compressed, lowercase) form browsers send.
-    host = new URL(`${scheme}://[${m[2]}]`).host;
-  } else {
-    host = m[3].toLowerCase();
-    if (!isHost(host)) return undefined;
-  }
-  let port = '';
-  if (m[4] !== undefined) {
-    const n = Number(m[4]);
-    if (n > 65_535) return undefined;
-    const defaultPort = scheme === 'https' ? 443 : 80;
-    if (n !== defaultPort) port = `:${n}`;
-  }
-  return `${scheme}://${host}${port}`;
-}
 
 /**
  * Validates methods against {@link CORS_METHODS} (any case), upper-cases and deduplicates them

@@ -1,5 +1,7 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
 /**
- * The CORS allowlist: parsing `ALLOWED_ORIGINS` and deciding per request. Pure (only the global `URL`),
+ * The CORS allowlist: parsing `ALLOWED_ORIGINS` and deciding per request. Pure (only `URL` and node:net),
  * so constructs can validate the same setting at synth time.
  *
  * `ALLOWED_ORIGINS` is a comma-separated list of origins, `scheme://host[:port]` (http or https, no path,
@@ -17,19 +19,46 @@ export type AllowlistParseResult =
   | { readonly ok: true; readonly allowlist: OriginAllowlist }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-/** Normalises one configured origin, or returns undefined when it is not `scheme://host[:port]`. */
-export function normaliseOrigin(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return undefined;
+/**
+ * Normalises an origin the way browsers serialise the `Origin` header (scheme and host lower-cased,
+ * the scheme's default port dropped, IPv6 compressed), or returns undefined when the value is not
+ * exactly `http(s)://host[:port]`: no path, trailing slash, query or credentials. host is a DNS name
+ * (ASCII/punycode), `localhost`, an IPv4 address or a bracketed IPv6 address; port is 1..65535.
+ * The constructs validate their origin props with this same function.
+ */
+export function normaliseOrigin(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const m = /^(https?):\/\/(?:\[([0-9a-f:.]+)\]|([a-z0-9.-]+))(?::([1-9][0-9]{0,4}))?$/i.exec(raw);
+  if (!m) return undefined;
+  const scheme = m[1].toLowerCase();
+  let host: string;
+  if (m[2] !== undefined) {
+    if (!isIPv6(m[2])) return undefined;
+    // The URL parser gives the canonical (compressed, lowercase) form browsers send.
+    host = new URL(`${scheme}://[${m[2]}]`).host;
+  } else {
+    host = m[3].toLowerCase();
+    if (!isHost(host)) return undefined;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  if (url.username || url.password || url.search || url.hash) return undefined;
-  // `new URL('https://a.com')` and `new URL('https://a.com/')` both have pathname '/'; anything longer is a path.
-  if (url.pathname !== '/' || /^[a-z]+:\/\/[^/]+\/.+/i.test(value)) return undefined;
-  return url.origin;
+  let port = '';
+  if (m[4] !== undefined) {
+    const n = Number(m[4]);
+    if (n > 65_535) return undefined;
+    const defaultPort = scheme === 'https' ? 443 : 80;
+    if (n !== defaultPort) port = `:${n}`;
+  }
+  return `${scheme}://${host}${port}`;
+}
+
+const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function isHost(host: string): boolean {
+  if (host.length > 253) return false;
+  const labels = host.split('.');
+  if (!labels.every((label) => DOMAIN_LABEL.test(label))) return false;
+  // A host whose last label is numeric is parsed as IPv4 by browsers: it must then be a valid one.
+  if (/^[0-9]+$/.test(labels[labels.length - 1])) return isIPv4(host);
+  return true;
 }
 
 export function parseAllowedOrigins(value: string | undefined): AllowlistParseResult {
