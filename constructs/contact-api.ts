@@ -21,6 +21,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { bundleContactHandler, LAMBDA_HANDLER, LAMBDA_RUNTIME } from '../handlers/bundle';
@@ -28,6 +29,7 @@ import { CorsPreflight } from './cors-preflight';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { validateOrigins } from './internal/cors';
 import { accountUniqueName } from './internal/names';
+import { suppressRule } from './internal/suppressions';
 import { checkDomainName, isConcrete, isInZone, PropError } from './internal/validate';
 
 /** Lambda runtimes the bundled handler is built and tested for. */
@@ -122,6 +124,23 @@ export interface ContactApiProps {
   readonly hostedZoneId?: string;
   /** Route 53 zone of `domainName`, by name. @default none */
   readonly hostedZoneName?: string;
+
+  /**
+   * ARN of an existing AWS WAFv2 web ACL to associate with the stage. API Gateway takes
+   * `REGIONAL`-scope ACLs in the API's own region: `arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>`.
+   * @default none: no WAF (a by-design suppression of CKV2_AWS_29 / AwsSolutions-APIG3 is recorded)
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * ARN of a customer managed KMS key (`arn:aws:kms:<region>:<account>:key/<id>`, in the table's
+   * region) to encrypt the table with, instead of the AWS managed key `aws/dynamodb`. The function
+   * is granted `kms:Decrypt` on that key only, and only through DynamoDB (`kms:ViaService`), which
+   * is what DynamoDB needs from the caller to use the table key; the key policy must allow it too
+   * (the default key policy delegates to IAM).
+   * @default none: the AWS managed key (a by-design suppression of CKV_AWS_119 is recorded)
+   */
+  readonly tableKmsKeyArn?: string;
 }
 
 const CONSTRUCT = 'ContactApi';
@@ -162,6 +181,8 @@ export class ContactApi extends Construct {
   public readonly apiGatewayCloudwatchRole?: IamRole;
   public readonly apiGatewayCloudwatchPolicy?: IamRolePolicy;
   public readonly apiGatewayAccount?: ApiGatewayAccount;
+  /** With `webAclArn`: the association of the web ACL with the stage. */
+  public readonly webAclAssociation?: Wafv2WebAclAssociation;
   /** With `domainName`. */
   public readonly hostedZone?: DataAwsRoute53Zone;
   public readonly certificate?: AcmCertificate;
@@ -195,9 +216,19 @@ export class ContactApi extends Construct {
       hashKey: 'id',
       attribute: [{ name: 'id', type: 'S' }],
       pointInTimeRecovery: { enabled: settings.pointInTimeRecovery },
-      serverSideEncryption: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.tableKmsKeyArn },
       deletionProtectionEnabled: settings.deletionProtection,
     });
+    if (props.tableKmsKeyArn === undefined) {
+      suppressRule(
+        this.table,
+        'CKV_AWS_119',
+        'No tableKmsKeyArn: the table is encrypted at rest with the AWS managed key aws/dynamodb. A customer managed key adds key-policy control and ' +
+          'per-use CloudTrail records at $1 a month plus requests; pass tableKmsKeyArn to use one.',
+      );
+    }
+    // The region of the stack's provider: for the kms:ViaService condition and the API's URL.
+    this.region = new DataAwsRegion(this, 'region');
 
     // --- Function -------------------------------------------------------------------------------
     const bundle = bundleContactHandler();
@@ -215,22 +246,35 @@ export class ContactApi extends Construct {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       }),
     });
+    const logActions = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+    const logStreams = `${this.functionLogGroup.arn}:*`;
+    const traceActions = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       { sid: 'StoreSubmissions', effect: 'Allow', actions: ['dynamodb:PutItem'], resources: [this.table.arn] },
       {
         sid: 'WriteOwnLogs',
         effect: 'Allow',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        actions: logActions,
         // Log stream names are made per execution environment, so they are matched within this one log group.
-        resources: [`${this.functionLogGroup.arn}:*`],
+        resources: [logStreams],
       },
     ];
+    if (props.tableKmsKeyArn !== undefined) {
+      statements.push({
+        // DynamoDB decrypts the table key with the caller's permissions (cached for a few minutes per caller).
+        sid: 'UseTableKey',
+        effect: 'Allow',
+        actions: ['kms:Decrypt'],
+        resources: [props.tableKmsKeyArn],
+        condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`dynamodb.${this.region.region}.amazonaws.com`] }],
+      });
+    }
     if (settings.tracing) {
       statements.push({
         // X-Ray's write actions support no resource-level permissions: "*" is the only valid resource.
         sid: 'SendTraces',
         effect: 'Allow',
-        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        actions: traceActions,
         resources: ['*'],
       });
     }
@@ -240,6 +284,19 @@ export class ContactApi extends Construct {
       role: this.functionRole.id,
       policy: this.functionPolicyDocument.json,
     });
+    suppressRule(
+      this.functionPolicy,
+      'AwsSolutions-IAM5',
+      "logs:CreateLogStream and logs:PutLogEvents are limited to this function's own log group; its streams are named per execution environment " +
+        "at run time, so they can only be matched with \":*\" inside that group." +
+        (settings.tracing ? ' X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so "*" is their only valid resource.' : ''),
+      {
+        appliesTo: [
+          ...logActions.map((action) => `Resource::${logStreams} for ${action}`),
+          ...(settings.tracing ? traceActions.map((action) => `Resource::* for ${action}`) : []),
+        ],
+      },
+    );
     this.function = new LambdaFunction(this, 'function', {
       functionName,
       description: 'Stores contact form submissions',
@@ -265,6 +322,7 @@ export class ContactApi extends Construct {
       // The role's permissions must exist before the first invocation, and the log group before Lambda makes its own.
       dependsOn: [this.functionPolicy, this.functionLogGroup],
     });
+    suppressFunctionRules(this.function, props, settings);
 
     // --- REST API -------------------------------------------------------------------------------
     this.restApi = new ApiGatewayRestApi(this, 'api', {
@@ -284,6 +342,11 @@ export class ContactApi extends Construct {
       authorization: 'NONE',
       apiKeyRequired: false,
     });
+    const openReason =
+      'POST /contact is a public contact form: its callers are anonymous visitors, so there is no identity to authorize, and an API key in the ' +
+      `page's JavaScript would be public. Abuse is bounded by stage throttling (${settings.throttlingRateLimit} rps, burst ${settings.throttlingBurstLimit}), ` +
+      'the CORS allowlist, body validation and size limits in the handler, and a function that may only PutItem.';
+    for (const rule of ['CKV_AWS_59', 'AwsSolutions-APIG4', 'AwsSolutions-COG4']) suppressRule(this.postMethod, rule, openReason);
     // With AWS_PROXY the function's own response (status, CORS headers, body) is what the browser
     // gets; method/integration responses on this method would be ignored, so there are none.
     this.postIntegration = new ApiGatewayIntegration(this, 'post-integration', {
@@ -353,20 +416,20 @@ export class ContactApi extends Construct {
           Statement: [
             {
               Effect: 'Allow',
-              Action: [
-                'logs:CreateLogGroup',
-                'logs:CreateLogStream',
-                'logs:DescribeLogGroups',
-                'logs:DescribeLogStreams',
-                'logs:PutLogEvents',
-                'logs:GetLogEvents',
-                'logs:FilterLogEvents',
-              ],
+              Action: API_GATEWAY_LOG_ACTIONS,
               Resource: '*',
             },
           ],
         }),
       });
+      suppressRule(
+        this.apiGatewayCloudwatchPolicy,
+        'AwsSolutions-IAM5',
+        "This is the region's account-wide API Gateway CloudWatch role (aws_api_gateway_account): it pushes the logs of every REST API in the region, " +
+          "so the log groups it writes to are not known here. The actions are those of AWS's AmazonAPIGatewayPushToCloudWatchLogs, inline instead " +
+          'of attaching the managed policy (AwsSolutions-IAM4).',
+        { appliesTo: API_GATEWAY_LOG_ACTIONS.map((action) => `Resource::* for ${action}`) },
+      );
       this.apiGatewayAccount = new ApiGatewayAccount(this, 'api-gateway-account', {
         cloudwatchRoleArn: this.apiGatewayCloudwatchRole.arn,
         dependsOn: [this.apiGatewayCloudwatchPolicy],
@@ -381,6 +444,19 @@ export class ContactApi extends Construct {
       // A region without the account's CloudWatch role refuses access log settings.
       dependsOn: this.apiGatewayAccount ? [this.apiGatewayAccount] : undefined,
     });
+    if (props.webAclArn !== undefined) {
+      this.webAclAssociation = new Wafv2WebAclAssociation(this, 'web-acl-association', {
+        resourceArn: this.stage.arn,
+        webAclArn: props.webAclArn,
+      });
+    } else {
+      const reason =
+        'WAF is opt-in (webAclArn): a web ACL costs from $5 a month plus rules and requests. Without one the stage throttles to ' +
+        `${settings.throttlingRateLimit} rps (burst ${settings.throttlingBurstLimit}), and the handler validates and size-limits every body. ` +
+        'Pass webAclArn (a REGIONAL web ACL) to attach one.';
+      suppressRule(this.stage, 'CKV2_AWS_29', reason);
+      suppressRule(this.stage, 'AwsSolutions-APIG3', reason);
+    }
     this.methodSettings = new ApiGatewayMethodSettings(this, 'method-settings', {
       restApiId: this.restApi.id,
       stageName: this.stage.stageName,
@@ -400,7 +476,6 @@ export class ContactApi extends Construct {
     let baseUrl = this.stage.invokeUrl;
     // Built from the API id, not the stage's URL: the site's CSP needs it, and the stage depends
     // (through the function's allowed origins) on the site's distribution, which would be a cycle.
-    this.region = new DataAwsRegion(this, 'region');
     this.apiOrigin = `https://${this.restApi.id}.execute-api.${this.region.region}.amazonaws.com`;
     if (props.domainName) {
       let zoneId = props.hostedZoneId;
@@ -438,6 +513,47 @@ export class ContactApi extends Construct {
     this.endpointOutput = new TerraformOutput(this, 'endpoint', { value: this.endpointUrl, description: 'The URL the contact form posts to' });
     this.tableNameOutput = new TerraformOutput(this, 'table-name', { value: this.table.name, description: 'DynamoDB table of submissions' });
     this.functionNameOutput = new TerraformOutput(this, 'function-name', { value: this.function.functionName, description: 'Contact handler Lambda function' });
+  }
+}
+
+/** The log-push actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs. */
+const API_GATEWAY_LOG_ACTIONS = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:DescribeLogGroups',
+  'logs:DescribeLogStreams',
+  'logs:PutLogEvents',
+  'logs:GetLogEvents',
+  'logs:FilterLogEvents',
+];
+
+/** The function rules that do not hold by design, with the reasons (see checks/). */
+function suppressFunctionRules(fn: LambdaFunction, props: ContactApiProps, settings: ContactApiSettings): void {
+  suppressRule(
+    fn,
+    'CKV_AWS_116',
+    'API Gateway invokes the function synchronously (AWS_PROXY); a dead-letter queue only receives failed asynchronous invocations, so it would never ' +
+      'be used. A failure is answered to the caller and logged.',
+  );
+  suppressRule(
+    fn,
+    'CKV_AWS_117',
+    'The function reaches only the public DynamoDB, CloudWatch Logs and X-Ray endpoints (TLS, IAM-signed) and no private resource; a VPC would add ' +
+      'NAT or VPC endpoints and their cost with nothing to protect.',
+  );
+  suppressRule(
+    fn,
+    'CKV_AWS_173',
+    'The environment holds only non-secret configuration (TABLE_NAME, ALLOWED_ORIGINS, THANK_YOU_URL, REQUIRE_ORIGIN), encrypted at rest by Lambda ' +
+      'with its AWS managed key; a customer managed key is for secrets, and there are none (CKV_AWS_45 checks).',
+  );
+  if (props.reservedConcurrency === undefined) {
+    suppressRule(
+      fn,
+      'CKV_AWS_115',
+      'No reservedConcurrency: new accounts have a concurrency limit of 10 and cannot reserve any, and the stage throttling ' +
+        `(${settings.throttlingRateLimit} rps, burst ${settings.throttlingBurstLimit}) already caps the load. Set reservedConcurrency to cap the function itself.`,
+    );
   }
 }
 
@@ -535,6 +651,18 @@ function checkProps(props: ContactApiProps): ContactApiSettings {
   if (props.reservedConcurrency !== undefined) positive('reservedConcurrency', props.reservedConcurrency, 10_000, true);
   if (props.thankYouUrl !== undefined && isConcrete(props.thankYouUrl) && !/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/.test(props.thankYouUrl)) {
     throw new PropError(CONSTRUCT, 'thankYouUrl', `"${props.thankYouUrl}" must be an absolute http(s) URL or a path starting with "/"`);
+  }
+  if (props.webAclArn !== undefined && isConcrete(props.webAclArn)) {
+    const parts = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):(\d{12}):(global|regional)\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128}$/.exec(props.webAclArn);
+    if (!parts) {
+      throw new PropError(CONSTRUCT, 'webAclArn', `"${props.webAclArn}" is not a WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)`);
+    }
+    if (parts[3] === 'global') {
+      throw new PropError(CONSTRUCT, 'webAclArn', `"${props.webAclArn}" is a CLOUDFRONT-scope (global) web ACL; an API Gateway stage needs a REGIONAL one in the API's region`);
+    }
+  }
+  if (props.tableKmsKeyArn !== undefined && isConcrete(props.tableKmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/.test(props.tableKmsKeyArn)) {
+    throw new PropError(CONSTRUCT, 'tableKmsKeyArn', `"${props.tableKmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not a key id or an alias, which IAM cannot scope the grant to)`);
   }
   if (props.domainName === undefined) {
     for (const prop of ['hostedZoneId', 'hostedZoneName'] as const) {

@@ -14,6 +14,7 @@ import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zon
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -22,6 +23,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { accountUniqueName, dnsNameToId } from './internal/names';
 import { contentTypeFor, listSiteFiles, SiteFile } from './internal/site-files';
+import { suppressRule } from './internal/suppressions';
 import { checkDomainName, isConcrete, isInZone, PropError } from './internal/validate';
 import { viewerRequestFunctionCode } from './internal/viewer-request-function';
 
@@ -38,6 +40,19 @@ export interface StaticSiteAccessLogging {
    */
   readonly bucketDomainName: string;
   /** Key prefix for the log files. @default "cloudfront/" */
+  readonly prefix?: string;
+}
+
+/** Where S3 writes the server access logs of the site bucket (requests that reach the bucket itself). */
+export interface StaticSiteBucketAccessLogging {
+  /**
+   * Name of the log bucket (`aws_s3_bucket.bucket`). It must be in the same region and account as
+   * the site bucket, must not be the site bucket, and must let the S3 logging service write to it:
+   * with object ownership `BucketOwnerEnforced`, a bucket policy that allows
+   * `logging.s3.amazonaws.com` `s3:PutObject` on the prefix.
+   */
+  readonly bucketName: string;
+  /** Key prefix for the log objects. @default "s3/" */
   readonly prefix?: string;
 }
 
@@ -125,6 +140,17 @@ export interface StaticSiteProps {
   /** CloudFront standard access logs. @default off */
   readonly accessLogging?: StaticSiteAccessLogging;
 
+  /** S3 server access logs of the site bucket, to a log bucket (`aws_s3_bucket_logging`). @default off */
+  readonly bucketAccessLogging?: StaticSiteBucketAccessLogging;
+
+  /**
+   * ARN of an existing AWS WAFv2 web ACL to put in front of the distribution (its `web_acl_id`).
+   * CloudFront only takes `CLOUDFRONT`-scope ACLs, which live in us-east-1:
+   * `arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>`.
+   * @default none: no WAF (a by-design suppression of CKV_AWS_68 / AwsSolutions-CFR2 is recorded)
+   */
+  readonly webAclArn?: string;
+
   /** Files that Terraform writes into the bucket, e.g. a `config.json` holding the API's URL. @default [] */
   readonly generatedFiles?: GeneratedSiteFile[];
 
@@ -155,6 +181,8 @@ export class StaticSite extends Construct {
   public readonly publicAccessBlock: S3BucketPublicAccessBlock;
   public readonly ownershipControls: S3BucketOwnershipControls;
   public readonly encryption: S3BucketServerSideEncryptionConfigurationA;
+  /** S3 server access logging of the site bucket, with `bucketAccessLogging`. */
+  public readonly bucketLogging?: S3BucketLoggingA;
   public readonly bucketPolicyDocument: DataAwsIamPolicyDocument;
   public readonly bucketPolicy: S3BucketPolicy;
   public readonly originAccessControl: CloudfrontOriginAccessControl;
@@ -201,6 +229,7 @@ export class StaticSite extends Construct {
       throw new PropError(CONSTRUCT, 'priceClass', `"${priceClass}" is not one of ${PRICE_CLASSES.join(', ')}`);
     }
     const names = checkDomainProps(props);
+    checkHardeningProps(props);
 
     // --- Private bucket -------------------------------------------------------------------------
     this.bucket = new S3Bucket(this, 'bucket', {
@@ -222,6 +251,19 @@ export class StaticSite extends Construct {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
+    if (props.bucketAccessLogging) {
+      this.bucketLogging = new S3BucketLoggingA(this, 'bucket-logging', {
+        bucket: this.bucket.id,
+        targetBucket: props.bucketAccessLogging.bucketName,
+        targetPrefix: props.bucketAccessLogging.prefix ?? 's3/',
+      });
+    } else {
+      const reason =
+        'S3 server access logging is opt-in (bucketAccessLogging): it needs a separate log bucket that this construct does not own. ' +
+        'The bucket is private and only CloudFront reads it (OAC, bound to this distribution), so viewer requests are in the CloudFront logs when accessLogging is on.';
+      suppressRule(this.bucket, 'CKV_AWS_18', reason);
+      suppressRule(this.bucket, 'AwsSolutions-S1', reason);
+    }
 
     // --- CloudFront -----------------------------------------------------------------------------
     this.originAccessControl = new CloudfrontOriginAccessControl(this, 'origin-access-control', {
@@ -312,7 +354,9 @@ export class StaticSite extends Construct {
         prefix: props.accessLogging.prefix ?? 'cloudfront/',
         includeCookies: false,
       },
+      webAclId: props.webAclArn,
     });
+    this.suppressByDesign(props, names);
 
     this.bucketPolicyDocument = new DataAwsIamPolicyDocument(this, 'bucket-policy-document', {
       statement: [
@@ -388,6 +432,31 @@ export class StaticSite extends Construct {
       value: this.bucket.bucket,
       description: 'Name of the private bucket that holds the site files',
     });
+  }
+
+  /** Records why the rules that do not hold for this configuration do not (see checks/). */
+  private suppressByDesign(props: StaticSiteProps, names: string[]): void {
+    if (names.length === 0) {
+      const reason =
+        "No domainName: the site is served on its *.cloudfront.net name with CloudFront's default certificate, for which CloudFront " +
+        'fixes the minimum viewer protocol at TLSv1 (minimum_protocol_version only applies to a custom certificate). With domainName the distribution uses TLSv1.2_2021.';
+      suppressRule(this.distribution, 'CKV_AWS_174', reason);
+      suppressRule(this.distribution, 'AwsSolutions-CFR4', reason);
+    }
+    if (props.webAclArn === undefined) {
+      const reason =
+        'WAF is opt-in (webAclArn): a web ACL costs from $5 a month plus rules and requests, and this distribution serves public, cached static files ' +
+        'from a bucket that only CloudFront can read (OAC), over HTTPS with security headers. Pass webAclArn (a CLOUDFRONT-scope web ACL) to attach one.';
+      suppressRule(this.distribution, 'CKV_AWS_68', reason);
+      suppressRule(this.distribution, 'AwsSolutions-CFR2', reason);
+    }
+    if (props.accessLogging === undefined) {
+      const reason =
+        'CloudFront standard logging is opt-in (accessLogging): it writes with ACLs into a separate log bucket (BucketOwnerPreferred, awslogsdelivery grant) ' +
+        'that this construct does not own. Pass accessLogging to turn it on.';
+      suppressRule(this.distribution, 'CKV_AWS_86', reason);
+      suppressRule(this.distribution, 'AwsSolutions-CFR3', reason);
+    }
   }
 
   /**
@@ -535,6 +604,35 @@ function checkDomainProps(props: StaticSiteProps): string[] {
     throw new PropError(CONSTRUCT, 'certificateProvider', 'must set region "us-east-1"');
   }
   return names;
+}
+
+/** Validates webAclArn and bucketAccessLogging. */
+function checkHardeningProps(props: StaticSiteProps): void {
+  const acl = props.webAclArn;
+  if (acl !== undefined && isConcrete(acl)) {
+    const parts = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):(\d{12}):(global|regional)\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128}$/.exec(acl);
+    if (!parts) {
+      throw new PropError(CONSTRUCT, 'webAclArn', `"${acl}" is not a WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)`);
+    }
+    if (parts[3] === 'regional') {
+      throw new PropError(CONSTRUCT, 'webAclArn', `"${acl}" is a REGIONAL web ACL; CloudFront needs a CLOUDFRONT-scope one (arn:aws:wafv2:us-east-1:<account>:global/webacl/...)`);
+    }
+    if (parts[1] !== 'us-east-1') {
+      throw new PropError(CONSTRUCT, 'webAclArn', `is in ${parts[1]}; CLOUDFRONT-scope web ACLs are in us-east-1`);
+    }
+  }
+  const logging = props.bucketAccessLogging;
+  if (logging !== undefined) {
+    if (typeof logging.bucketName !== 'string' || logging.bucketName === '') {
+      throw new PropError(CONSTRUCT, 'bucketAccessLogging', 'needs bucketName: the log bucket');
+    }
+    if (isConcrete(logging.bucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(logging.bucketName)) {
+      throw new PropError(CONSTRUCT, 'bucketAccessLogging', `bucketName "${logging.bucketName}" is not an S3 bucket name (3-63 lower-case letters, digits, "." and "-"; not a domain name or ARN)`);
+    }
+    if (logging.prefix !== undefined && isConcrete(logging.prefix) && (logging.prefix.startsWith('/') || logging.prefix.length > 900)) {
+      throw new PropError(CONSTRUCT, 'bucketAccessLogging', `prefix "${logging.prefix}" must be a key prefix such as "s3/" (no leading "/")`);
+    }
+  }
 }
 
 /** S3 bucket prefixes: lower case, at most 37 characters, from the site's name. */
