@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createZip } from '../handlers/zip';
-import { copyProject, PROJECT_ROOT } from './support/project-copy';
+import { createZip } from '../../handlers/zip';
+import { copyProject, PROJECT_ROOT } from '../support/project-copy';
 
 /** Runs bundleContactHandler() in a fresh process inside `dir`, with its own temp folder (and so its own cache). */
 function bundleIn(dir: string, tempDir: string): { sourceCodeHash: string; zipPath: string } {

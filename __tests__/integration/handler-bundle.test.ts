@@ -15,10 +15,10 @@ import {
   ESBUILD_TARGET,
   findHandlerEntry,
   LAMBDA_RUNTIME,
-} from '../handlers/bundle';
-import { createZip, crc32, readZip } from '../handlers/zip';
+} from '../../handlers/bundle';
+import { createZip, crc32, readZip } from '../../handlers/zip';
 
-const ROOT = resolve(__dirname, '..');
+const ROOT = resolve(__dirname, '..', '..');
 const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 /** Builds the zip in a fresh Node process and returns its base64 SHA-256. */

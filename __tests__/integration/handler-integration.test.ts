@@ -6,16 +6,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { bundleContactHandler } from '../handlers/bundle';
-import type { ApiGatewayEvent, ApiGatewayResult, LambdaContext } from '../handlers/contact/index';
-import { MAX_BODY_BYTES } from '../handlers/contact/fields';
+import { bundleContactHandler } from '../../handlers/bundle';
+import type { ApiGatewayEvent, ApiGatewayResult, LambdaContext } from '../../handlers/contact/index';
+import { MAX_BODY_BYTES } from '../../handlers/contact/fields';
 import {
   createContactTable,
   extractHandler,
   localHandlerEnvironment,
   startLocalDynamoDb,
   type LocalDynamoDb,
-} from '../handlers/local-dynamodb';
+} from '../../handlers/local-dynamodb';
 
 // The SDK's notice that it will drop Node 20 in 2027 (the Lambda runtime is Node 22).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

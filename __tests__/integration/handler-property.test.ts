@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { bundleContactHandler } from '../handlers/bundle';
-import { CONTACT_FIELD_NAMES, CONTACT_FIELDS, HONEYPOT_FIELD, MAX_BODY_BYTES } from '../handlers/contact/fields';
-import type { ApiGatewayEvent, ApiGatewayResult } from '../handlers/contact/index';
-import { parseBody, readRequest } from '../handlers/contact/parse';
-import { validateSubmission } from '../handlers/contact/validate';
-import { createContactTable, extractHandler, localHandlerEnvironment, startLocalDynamoDb, type LocalDynamoDb } from '../handlers/local-dynamodb';
+import { bundleContactHandler } from '../../handlers/bundle';
+import { CONTACT_FIELD_NAMES, CONTACT_FIELDS, HONEYPOT_FIELD, MAX_BODY_BYTES } from '../../handlers/contact/fields';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../handlers/contact/index';
+import { parseBody, readRequest } from '../../handlers/contact/parse';
+import { validateSubmission } from '../../handlers/contact/validate';
+import { createContactTable, extractHandler, localHandlerEnvironment, startLocalDynamoDb, type LocalDynamoDb } from '../../handlers/local-dynamodb';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

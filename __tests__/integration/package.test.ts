@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleContactHandler } from '../handlers/bundle';
-import { PROJECT_ROOT } from './support/project-copy';
+import { bundleContactHandler } from '../../handlers/bundle';
+import { PROJECT_ROOT } from '../support/project-copy';
 
 const CONSUMER_APP = `
 const { App, TerraformStack } = require('cdktf');

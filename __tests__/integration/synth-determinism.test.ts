@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyProject, synthExampleIn } from './support/project-copy';
+import { copyProject, synthExampleIn } from '../support/project-copy';
 
 describe('the example stack synthesizes the same bytes anywhere', () => {
   const first = copyProject('first-');
