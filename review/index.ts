@@ -1,0 +1,12 @@
+export { buildReview } from './report';
+export type { Review, ReviewInput } from './report';
+export { summarizePlan, actionOf, STATEFUL_TYPES, KNOWN_AFTER_APPLY, SENSITIVE } from './plan';
+export type { PlanSummary, PlannedChange, PlanAction, AttributeChange, OutputChange } from './plan';
+export { iamSummary, resolvePolicy } from './iam';
+export type { Grant, RoleTrust, IamSummary, Statement } from './iam';
+export { functionPackages, formatSize } from './handler-zip';
+export type { FunctionPackage, AssetReader } from './handler-zip';
+export { parseStack, resourcesByType, outputsOf, stackName } from './stack';
+export type { TerraformDocument } from './stack';
+export { findSecrets, shannonEntropy, isBinary } from './secrets';
+export type { SecretFinding, SecretRule } from './secrets';
