@@ -12,7 +12,8 @@ const USAGE = `Usage: npm run preview -- [options]
   --api-port <n>    port of the API         (env PREVIEW_API_PORT,  default 8081)
   --data-dir <dir>  DynamoDB data on disk   (env PREVIEW_DATA_DIR,  default .preview-data)
   --in-memory       keep no data on disk
-  --no-synth        serve cdktf.out as it is, without synthesizing first
+  --out-dir <dir>   cdktf output folder     (env PREVIEW_OUT_DIR,   default cdktf.out)
+  --no-synth        serve the output folder as it is, without synthesizing first
   --verbose         also print the handler's log lines (errors are always printed)
   --help
 `;
@@ -21,6 +22,7 @@ interface CliOptions {
   sitePort: number;
   apiPort: number;
   dataDir?: string;
+  outDir: string;
   synth: boolean;
   verbose: boolean;
 }
@@ -36,6 +38,7 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions 
     sitePort: port(env.PREVIEW_SITE_PORT, 'PREVIEW_SITE_PORT', 8080),
     apiPort: port(env.PREVIEW_API_PORT, 'PREVIEW_API_PORT', 8081),
     dataDir: env.PREVIEW_DATA_DIR || '.preview-data',
+    outDir: env.PREVIEW_OUT_DIR || 'cdktf.out',
     synth: true,
     verbose: false,
   };
@@ -52,6 +55,9 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions 
         break;
       case '--data-dir':
         options.dataDir = value();
+        break;
+      case '--out-dir':
+        options.outDir = value() ?? 'cdktf.out';
         break;
       case '--in-memory':
         options.dataDir = undefined;
@@ -98,7 +104,7 @@ async function main(): Promise<void> {
   const { verbose } = options;
   // The local DynamoDB client would otherwise warn about the Node version on every start.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  console.log(options.synth ? 'Synthesizing the example stack…' : 'Serving cdktf.out as it is (--no-synth)…');
+  console.log(options.synth ? 'Synthesizing the example stack…' : `Serving ${options.outDir} as it is (--no-synth)…`);
   let preview: Preview;
   try {
     preview = await startPreview({
@@ -106,6 +112,7 @@ async function main(): Promise<void> {
       apiPort: options.apiPort,
       dataDir: options.dataDir === undefined ? undefined : resolve(options.dataDir),
       synth: options.synth,
+      outDir: resolve(options.outDir),
       onRequest: (e) => console.log(`${e.method} ${e.path} ${e.status} ${e.ms}ms${e.errorType ? ` (${e.errorType})` : ''}`),
       onFunctionLog: (line) => {
         if (verbose || /"level":"error"|^\S*Error\b/.test(line)) console.log(`  handler: ${line}`);
@@ -122,7 +129,7 @@ async function main(): Promise<void> {
   API:      ${preview.contactEndpoint}
   DynamoDB: ${preview.dynamoEndpoint}  table ${preview.tableName}  ${options.dataDir ? `data in ${options.dataDir}` : 'in memory'}
 
-Served from cdktf.out/stacks/contact-site (cdk.tf.json + assets). Ctrl-C stops.
+Served from ${preview.stackDir} (cdk.tf.json + assets). Ctrl-C stops.
 `);
 
   let stopping = false;

@@ -55,6 +55,8 @@ export interface Preview {
   /** A client of the local DynamoDB (fake credentials). */
   readonly dynamo: DynamoDBClient;
   readonly stack: StackModel;
+  /** The synthesized stack folder served from. */
+  readonly stackDir: string;
   /** The response headers policy's headers as served locally. */
   readonly siteHeaders: Readonly<Record<string, string>>;
   /** The same site on another port: an origin the API does NOT allow (unless listed in allowedOrigins). */
@@ -146,6 +148,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
       dynamoEndpoint: dynamo.endpoint,
       dynamo: dynamo.client,
       stack,
+      stackDir,
       siteHeaders: siteHandler.headers,
       async serveSiteAt(port = 0) {
         const server = createServer(siteHandler.handle);
