@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { buildSync, version as esbuildVersion } from 'esbuild';
 import { createZip } from './zip';
 
 /**
@@ -50,6 +49,8 @@ export interface ContactHandlerBundle {
 export function bundleContactHandler(options: BundleOptions = {}): ContactHandlerBundle {
   const sdk = options.sdk ?? 'bundled';
   const entry = findHandlerEntry();
+  // esbuild's version from its package.json: loading esbuild itself is only needed for a build.
+  const esbuildVersion = (require('esbuild/package.json') as { version: string }).version;
   const cacheFile = join(CACHE_DIR, `${sha256Hex(`${entry}\0${sdk}\0${esbuildVersion}`).slice(0, 16)}.json`);
   const lockFile = findLockFile(entry);
   const lockHash = lockFile === undefined ? undefined : sha256Hex(readFileSync(lockFile));
@@ -157,6 +158,7 @@ export function buildContactHandlerScript(options: Pick<BundleOptions, 'sdk'> = 
 }
 
 function buildScript(entry: string, sdk: 'bundled' | 'external'): { script: Uint8Array; inputs: string[] } {
+  const { buildSync } = require('esbuild') as typeof import('esbuild');
   const handlersDir = dirname(dirname(entry));
   const result = buildSync({
     entryPoints: [entry],
