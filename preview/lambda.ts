@@ -51,11 +51,17 @@ export function startFunction(options: LocalFunctionOptions): LocalFunction {
   const exportName = options.handler.slice(dot + 1);
   const timeoutMs = options.timeoutSeconds * 1000;
 
-  let worker: Worker | undefined;
+  // Each instance (worker) has its own pending invocations, so the end of a timed-out instance
+  // fails only the invocations it was running.
+  interface Instance {
+    readonly worker: Worker;
+    readonly pending: Map<number, (outcome: InvokeOutcome) => void>;
+  }
+  let current: Instance | undefined;
   let nextId = 0;
-  const pending = new Map<number, (outcome: InvokeOutcome) => void>();
 
-  const start = (): Worker => {
+  const start = (): Instance => {
+    const pending = new Map<number, (outcome: InvokeOutcome) => void>();
     const w = new Worker(WORKER_SOURCE, {
       eval: true,
       env: { ...options.environment },
@@ -71,8 +77,9 @@ export function startFunction(options: LocalFunctionOptions): LocalFunction {
       pending.delete(message.id);
       resolve?.(message.ok ? { ok: true, result: message.result } : { ok: false, kind: 'error', error: message.error ?? 'error' });
     });
+    const instance: Instance = { worker: w, pending };
     const fail = (error: string) => {
-      if (worker === w) worker = undefined;
+      if (current === instance) current = undefined;
       for (const [id, resolve] of pending) {
         pending.delete(id);
         resolve({ ok: false, kind: 'error', error });
@@ -80,17 +87,18 @@ export function startFunction(options: LocalFunctionOptions): LocalFunction {
     };
     w.on('error', (error) => fail(String(error.stack ?? error)));
     w.on('exit', (code) => fail(`the function's runtime exited with code ${code}`));
-    return w;
+    return instance;
   };
 
   return {
     invoke(event, context) {
-      const w = (worker ??= start());
+      const instance = (current ??= start());
+      const { worker: w, pending } = instance;
       const id = nextId++;
       return new Promise<InvokeOutcome>((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          if (worker === w) worker = undefined;
+          if (current === instance) current = undefined;
           void w.terminate();
           resolve({ ok: false, kind: 'timeout', error: `Task timed out after ${options.timeoutSeconds.toFixed(2)} seconds` });
         }, timeoutMs);
@@ -102,9 +110,9 @@ export function startFunction(options: LocalFunctionOptions): LocalFunction {
       });
     },
     async stop() {
-      const w = worker;
-      worker = undefined;
-      if (w) await w.terminate();
+      const instance = current;
+      current = undefined;
+      if (instance) await instance.worker.terminate();
     },
   };
 }
