@@ -123,11 +123,11 @@ describe('ContactApi least privilege', () => {
     expect(doc.resource.aws_iam_role_policy_attachment).toBeUndefined();
   });
 
-  it('has one inline policy: PutItem on this table, log writes to its own log group, traces', () => {
+  it('has one inline policy: PutItem and GetItem on this table, log writes to its own log group, traces', () => {
     const policies = Object.values(resourcesOf(doc, 'aws_iam_role_policy')).filter((p) => p.role === `\${aws_iam_role.${functionRoleName}.id}`);
     expect(policies).toHaveLength(1);
     expect(policyStatements(doc, 'function-policy-document')).toEqual([
-      { sid: 'StoreSubmissions', effect: 'Allow', actions: ['dynamodb:PutItem'], resources: [`\${${table}.arn}`] },
+      { sid: 'StoreSubmissions', effect: 'Allow', actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resources: [`\${${table}.arn}`] },
       {
         sid: 'WriteOwnLogs',
         effect: 'Allow',

@@ -148,7 +148,7 @@ const CONSTRUCT = 'ContactApi';
 /**
  * The contact form's backend: a regional REST API with `POST /contact` proxied to a Lambda
  * function (the TypeScript handler, bundled by esbuild into a deterministic zip at synth), a
- * preflight on the same resource, and a DynamoDB table the function may only `PutItem` into.
+ * preflight on the same resource, and a DynamoDB table the function may only write items to and read them back by id.
  *
  * @example
  * const site = new StaticSite(stack, 'site', { siteDir: 'site' });
@@ -250,7 +250,9 @@ export class ContactApi extends Construct {
     const logStreams = `${this.functionLogGroup.arn}:*`;
     const traceActions = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
     const statements: DataAwsIamPolicyDocumentStatement[] = [
-      { sid: 'StoreSubmissions', effect: 'Allow', actions: ['dynamodb:PutItem'], resources: [this.table.arn] },
+      // PutItem stores; GetItem reads back an existing id when a retried submission's conditional put
+      // fails without returning the old item, so the retry gets the same answer (handlers/contact/store.ts).
+      { sid: 'StoreSubmissions', effect: 'Allow', actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resources: [this.table.arn] },
       {
         sid: 'WriteOwnLogs',
         effect: 'Allow',
