@@ -52,7 +52,8 @@ test('1. with JavaScript: the success message appears and exactly one item with 
 
     const post = page.waitForResponse((r) => r.url() === h.preview.contactEndpoint && r.request().method() === 'POST');
     const button = page.getByRole('button', { name: /send/i });
-    await button.click();
+    const before = h.apiLog.length;
+    await button.dblclick(); // an impatient double click sends once
     // While in flight: disabled and saying so (the handler takes well over a frame to answer).
     await eventually(async () => expect(await button.isDisabled()).toBe(true), 2000);
     expect(await button.textContent()).toBe('Sending…');
@@ -80,8 +81,10 @@ test('1. with JavaScript: the success message appears and exactly one item with 
     });
     expect(items[0]!.userAgent).toMatch(/Chrome/);
     // A real cross-origin request: a preflight, then the POST; and no CSP or CORS complaint.
-    const forEndpoint = h.apiLog.filter((e) => e.path === new URL(h.preview.contactEndpoint).pathname);
-    expect(forEndpoint.map((e) => `${e.method} ${e.status}`)).toEqual(expect.arrayContaining(['OPTIONS 204', 'POST 201']));
+    expect(h.apiLog.slice(before).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
+      `OPTIONS ${new URL(h.preview.contactEndpoint).pathname} 204`,
+      `POST ${new URL(h.preview.contactEndpoint).pathname} 201`,
+    ]);
     expect(consoleErrors).toEqual([]);
   });
 });
@@ -215,6 +218,17 @@ test('5. throttled or failing API: the user sees a readable error (gateway error
       await eventually(async () => expect(await page.getByRole('alert').textContent()).toMatch(/Something went wrong on our side and your message was not sent/));
       expect(await page.getByRole('button', { name: /send/i }).isDisabled()).toBe(false);
       expect(await itemsWithEmail(email)).toHaveLength(0);
+
+      // Trying again once the API is back: the same Idempotency-Key (same submission), stored once.
+      h.preview.setIntegrationFailure(false);
+      const retry = page.waitForResponse((r) => r.request().method() === 'POST');
+      await page.getByRole('button', { name: /send/i }).click();
+      const retried = await retry;
+      expect(retried.status()).toBe(201);
+      expect(retried.request().headers()['idempotency-key']).toBe(failing.request().headers()['idempotency-key']);
+      await eventually(async () => expect(await page.getByRole('status').textContent()).toContain('Thank you'));
+      expect(await page.locator('#form-alert').textContent()).toBe('');
+      expect(await itemsWithEmail(email)).toHaveLength(1);
     });
   } finally {
     h.preview.setIntegrationFailure(false);
