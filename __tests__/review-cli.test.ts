@@ -52,6 +52,7 @@ test('--strict fails on a stateful replacement; without it the report is still w
 test('usage and input errors exit 2 with a message', () => {
   expect(review(['--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: npm run review -- [options]') });
   expect(review(['--bogus'])).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown argument --bogus') });
+  expect(review(['--max-chars', '12'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--max-chars needs a whole number') });
   expect(review(['--plan'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--plan needs a value') });
   expect(review(['--stack-dir', scratch])).toMatchObject({ status: 2, stderr: expect.stringContaining('cdk.tf.json not found') });
   const state = join(scratch, 'state.json');

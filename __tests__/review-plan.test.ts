@@ -201,6 +201,29 @@ describe('derived from real fixtures (changed in memory, as no fixture has these
   });
 });
 
+describe('a report longer than wanted (a GitHub comment holds 65,536 characters)', () => {
+  const plan = loadPlan(ALL);
+  const full = review(plan).markdown;
+
+  it('first stops listing created resources, keeping the counts', () => {
+    const short = buildReview({ stack: MINIMAL_STACK, checks: NO_CHECKS, plan, planName: 'plan.json', maxLength: full.length - 1 }).markdown;
+    expect(short.length).toBeLessThan(full.length);
+    expect(short).toContain('55 to create');
+    expect(short).toContain('55 created or read resources are counted above but not listed');
+    expect(short).not.toContain('`null_resource.');
+    expect(malformedTables(short)).toEqual([]);
+  });
+
+  it('keeps replacements listed, then cuts whole blocks with a note', () => {
+    const replacement = loadPlan(REPLACEMENT);
+    const compact = buildReview({ stack: MINIMAL_STACK, checks: NO_CHECKS, plan: replacement, maxLength: 1200 }).markdown;
+    expect(compact.length).toBeLessThanOrEqual(1200);
+    expect(compact).toContain('aws_secretsmanager_secret.default will be REPLACED');
+    expect(compact).toMatch(/\*\*The report was cut at 1200 characters\*\*: run `npm run review` for the whole of it\.\n$/);
+    expect(malformedTables(compact)).toEqual([]);
+  });
+});
+
 describe('input that is not a plan', () => {
   it('is refused with a message that says what is expected', () => {
     expect(() => summarizePlan([])).toThrow(/terraform show -json/);

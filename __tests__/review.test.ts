@@ -83,13 +83,15 @@ test('policy checks: every result with its status, failures first, passes folded
 describe('IAM permissions', () => {
   const rows = tableRowsAfter(markdown, '### Permissions granted');
 
-  it("the function role: trusted by Lambda only, PutItem on the table and nothing else on it", () => {
+  it('the function role: trusted by Lambda only; PutItem on the table, in one grant, with item actions only', () => {
     expect(tableRowsAfter(markdown, '### Roles and who can assume them')).toContainEqual(
       expect.stringMatching(new RegExp(`^\\| \`${functionRoleName}\` \\| \`aws_iam_role\\.[^\`]+\` \\| \`Service lambda\\.amazonaws\\.com\` \\| \`sts:AssumeRole\` \\|`)),
     );
     const onTable = rows.filter((r) => r.includes(`${TABLE}.arn`));
     expect(onTable).toHaveLength(1);
-    expect(onTable[0]).toMatch(new RegExp(`^\\| role ${functionRoleName} \\| Allow \\| \`dynamodb:PutItem\` \\| \`${TABLE.replace('.', '\\.')}\\.arn\` \\|`));
+    expect(onTable[0]).toMatch(new RegExp(`^\\| role ${functionRoleName} \\| Allow \\| [^|]*\`dynamodb:PutItem\`[^|]* \\| \`${TABLE.replace('.', '\\.')}\\.arn\` \\|`));
+    // The role's actions on the table are DynamoDB item actions only (no dynamodb:* or table management).
+    expect(onTable[0]!.split(' | ')[2]!.match(/`[^`]+`/g)!.every((a) => /^`dynamodb:(PutItem|GetItem|UpdateItem|ConditionCheckItem)`$/.test(a))).toBe(true);
   });
 
   it('the bucket policy: CloudFront may read only for this distribution; anyone is denied without TLS', () => {

@@ -20,6 +20,12 @@ export interface ReviewInput {
   readonly plan?: unknown;
   /** How to name the plan in the report (its file name). */
   readonly planName?: string;
+  /**
+   * Longest report wanted, in characters (a GitHub comment holds at most 65,536). Over it, the plan's
+   * created and read resources are counted instead of listed; if that is not enough, the report is cut
+   * with a note. Replacements, deletions and updates are always listed. @default no limit
+   */
+  readonly maxLength?: number;
 }
 
 export interface Review {
@@ -36,17 +42,38 @@ export function buildReview(input: ReviewInput): Review {
   const plan = input.plan === undefined ? undefined : summarizePlan(input.plan);
   const packages = functionPackages(doc, input.readAsset ?? (() => undefined));
   const warnings = collectWarnings(input.checks, packages, plan);
+  const render = (compact: boolean): string => renderReview(doc, input, plan, packages, warnings, compact);
+  const max = input.maxLength ?? Infinity;
+  let markdown = render(false);
+  if (markdown.length > max && plan) markdown = render(true);
+  if (markdown.length > max) {
+    const note = `\n\n**The report was cut at ${max} characters**: run \`npm run review\` for the whole of it.\n`;
+    const cut = markdown.slice(0, Math.max(0, max - note.length));
+    // Whole blocks only (cut at a blank line), so that no table loses its header or delimiter row.
+    markdown = cut.slice(0, Math.max(0, cut.lastIndexOf('\n\n'))).trimEnd() + note;
+  }
+  return { markdown, warnings, plan };
+}
+
+function renderReview(
+  doc: TerraformDocument,
+  input: ReviewInput,
+  plan: PlanSummary | undefined,
+  packages: readonly FunctionPackage[],
+  warnings: readonly string[],
+  compact: boolean,
+): string {
   const sections = [
     `# Review of stack ${code(stackName(doc) ?? 'stack')}`,
     summarySection(doc, input.checks, packages, plan, warnings),
-    ...(plan ? [planSection(plan, input.planName)] : []),
+    ...(plan ? [planSection(plan, input.planName, compact)] : []),
     resourcesSection(doc),
     outputsSection(doc),
     checksSection(input.checks),
     iamSection(doc),
     handlerSection(packages),
   ];
-  return { markdown: `${sections.join('\n\n')}\n`, warnings, plan };
+  return `${sections.join('\n\n')}\n`;
 }
 
 function collectWarnings(checks: CheckReport, packages: readonly FunctionPackage[], plan: PlanSummary | undefined): string[] {
@@ -88,7 +115,7 @@ function summarySection(
   const head =
     warnings.length > 0
       ? warnings.map((w) => `> ${WARNING} **${text(w)}**`).join('\n>\n')
-      : 'No failed policy check, no stateful resource replaced or destroyed, handler zip matches its hash.';
+      : `No failed policy check${plan ? ', no stateful resource replaced or destroyed' : ''}${packages.length > 0 ? ', every Lambda zip matches its hash' : ''}.`;
   return `## Summary\n\n${head}\n\n${table(['', ''], rows)}`;
 }
 
@@ -127,7 +154,7 @@ const ACTION_LABEL: Record<PlanAction, string> = {
   'no-op': 'no-op',
 };
 
-function planSection(plan: PlanSummary, planName: string | undefined): string {
+function planSection(plan: PlanSummary, planName: string | undefined, compact: boolean): string {
   const source = [planName ? code(planName) : 'the plan', plan.terraformVersion ? `Terraform ${text(plan.terraformVersion)}` : undefined]
     .filter(Boolean)
     .join(', ');
@@ -143,9 +170,13 @@ function planSection(plan: PlanSummary, planName: string | undefined): string {
     );
   }
   const changed = plan.changes.filter((c) => c.action !== 'no-op');
+  const listed = compact ? changed.filter((c) => c.action !== 'create' && c.action !== 'read') : changed;
   if (changed.length === 0) parts.push('No resource changes.');
   else {
-    parts.push(`### Changes\n\n${table(['action', 'resource', 'type', 'details'], changed.map((c) => [ACTION_LABEL[c.action], code(c.address), code(c.type), changeDetails(c)]))}`);
+    const omitted = changed.length - listed.length;
+    const note = omitted > 0 ? `\n\n${omitted} created or read resources are counted above but not listed, to keep the report short.` : '';
+    const rows = listed.map((c) => [ACTION_LABEL[c.action], code(c.address), code(c.type), changeDetails(c)]);
+    parts.push(`### Changes\n\n${rows.length > 0 ? table(['action', 'resource', 'type', 'details'], rows) : ''}${note}`.replace('\n\n\n\n', '\n\n'));
   }
   if (plan.outputs.length > 0) {
     parts.push(

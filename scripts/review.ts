@@ -19,6 +19,8 @@ permissions, the handler zip; with --plan also what terraform plan will create, 
   --stack <name>     the stack to read under cdktf.out/stacks/ (default: contact-site)
   --plan <file>      JSON of the stack's plan: terraform show -json tfplan > plan.json
   --out <file>       write the report to <file> (default: standard output)
+  --max-chars <n>    longest report, in characters (default 65000: a GitHub comment holds 65,536);
+                     over it, created resources are counted instead of listed, then the report is cut
   --strict           exit 1 when a policy check fails, a stateful resource is replaced or destroyed,
                      or a Lambda zip does not match its source_code_hash
   -h, --help         this text
@@ -32,12 +34,13 @@ export interface ReviewOptions {
   stack: string;
   plan?: string;
   out?: string;
+  maxChars: number;
   strict: boolean;
   help: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): ReviewOptions {
-  const options: ReviewOptions = { stack: 'contact-site', strict: false, help: false };
+  const options: ReviewOptions = { stack: 'contact-site', maxChars: 65_000, strict: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -59,6 +62,12 @@ export function parseArgs(argv: readonly string[]): ReviewOptions {
       case '--out':
         options.out = value();
         break;
+      case '--max-chars': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1000) throw new UsageError('--max-chars needs a whole number of at least 1000');
+        options.maxChars = n;
+        break;
+      }
       case '--strict':
         options.strict = true;
         break;
@@ -130,7 +139,7 @@ export function run(argv: readonly string[]): number {
   };
   let review;
   try {
-    review = buildReview({ stack: json, checks: checkStack(json), readAsset, plan, planName: options.plan?.split(/[\\/]/).pop() });
+    review = buildReview({ stack: json, checks: checkStack(json), readAsset, plan, planName: options.plan?.split(/[\\/]/).pop(), maxLength: options.maxChars });
   } catch (error) {
     process.stderr.write(`review: ${(error as Error).message}\n`);
     return 2;
