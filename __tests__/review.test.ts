@@ -39,7 +39,7 @@ test('has every section, in order, and well-formed tables; no plan section witho
 
 test('summary: counts, and every failed check at the top in bold with ⚠️', () => {
   const resources = Object.values<object>(doc.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
-  expect(markdown).toContain(`| resources | ${resources} of ${Object.keys(doc.resource).length} types, plus`);
+  expect(markdown).toContain(`| resources | ${resources} in ${Object.keys(doc.resource).length} types, plus`);
   expect(markdown).toContain(`| policy checks | ${checks.failed.length} failed, ${checks.suppressed.length} suppressed, ${checks.passed.length} passed |`);
   if (checks.failed.length > 0) {
     expect(markdown).toMatch(new RegExp(`## Summary\\n\\n> ⚠️ \\*\\*${checks.failed.length} policy checks? failed`));
@@ -134,8 +134,19 @@ test('IAM of a real plan (planned values of terraform__runner__plan__tfplan.json
   expect(iam.grants).toContainEqual(
     expect.objectContaining({ who: 'role 123456789123-acme-corp-iam-for-eks', actions: ['(all of managed policy arn:aws:iam::aws:policy/AmazonEKSClusterPolicy)'] }),
   );
+  // A resource policy given as `access_policies` (the domain policy) is read too, with its principals.
+  const domain = iam.grants.filter((g) => g.grantedBy === 'aws_elasticsearch_domain_policy.monitoring-framework-policy (access_policies)');
+  expect(domain.length).toBeGreaterThan(0);
+  expect(domain[0]!.who).not.toBe('');
   // The role of this inline policy is only known after apply: reported as such, not dropped.
   expect(iam.grants).toContainEqual(expect.objectContaining({ who: 'role (known after apply)', grantedBy: 'aws_iam_role_policy.ec2policy' }));
+});
+
+test('IAM: a policy argument of any resource (a KMS key policy) is a resource policy; non-IAM text is skipped quietly', () => {
+  const keyPolicy = { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }] };
+  const iam = iamSummary({ resource: { aws_kms_key: { key: { policy: JSON.stringify(keyPolicy) } }, aws_something_new: { x: { policy: 'not json' } } } });
+  expect(iam.grants).toEqual([expect.objectContaining({ who: 'AWS arn:aws:iam::111122223333:root', actions: ['kms:*'], resources: ['*'], grantedBy: 'aws_kms_key.key' })]);
+  expect(iam.unresolved).toEqual([]);
 });
 
 describe('handler zip', () => {

@@ -2,7 +2,8 @@
  * Who can do what on which resource, read from a synthesized stack: the trust policy of every IAM role,
  * the identity policies attached to roles, users and groups (inline JSON, `aws_iam_policy_document` data
  * sources, `aws_iam_policy` resources, AWS managed policies), Lambda permissions, and resource policies
- * (`aws_s3_bucket_policy` and any other `aws_*_policy` resource with a `policy` argument).
+ * (`aws_s3_bucket_policy` and any other `aws_*_policy` resource, and the `policy` / `access_policies`
+ * argument of other resources such as KMS keys, queues and topics).
  */
 import { Block, TerraformDocument, parseReference } from './stack';
 
@@ -128,13 +129,20 @@ export function iamSummary(doc: TerraformDocument): IamSummary {
     });
   }
 
+  // Resource policies: `aws_*_policy` resources (bucket, queue, topic, repository, domain policies), and the
+  // `policy` / `access_policies` argument of any other resource (KMS keys, queues, topics, secrets, APIs).
   for (const type of Object.keys(resources).sort()) {
-    if (!/^aws_.*_policy$/.test(type) || NOT_RESOURCE_POLICIES.has(type)) continue;
+    if (NOT_RESOURCE_POLICIES.has(type) || type.startsWith('aws_iam_')) continue;
+    const policyResource = /^aws_.*_policy$/.test(type);
     for (const [name, block] of entries(resources[type])) {
-      if (block.policy === undefined) continue;
-      const address = `${type}.${name}`;
-      for (const s of statementsOf(block.policy, address) ?? []) {
-        grants.push({ ...s, who: s.principals.length > 0 ? s.principals.join(', ') : '(no principal)', grantedBy: address });
+      for (const argument of ['policy', 'access_policies'] as const) {
+        if (block[argument] === undefined) continue;
+        const address = argument === 'policy' ? `${type}.${name}` : `${type}.${name} (${argument})`;
+        // Outside *_policy resources a `policy` argument may be something else than IAM JSON: skip it quietly.
+        const statements = policyResource ? statementsOf(block[argument], address) : resolvePolicy(doc, block[argument]);
+        for (const s of statements ?? []) {
+          grants.push({ ...s, who: s.principals.length > 0 ? s.principals.join(', ') : '(no principal)', grantedBy: address });
+        }
       }
     }
   }

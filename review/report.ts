@@ -106,7 +106,7 @@ function summarySection(
   const data = types.filter((t) => t.kind === 'data');
   const count = (list: typeof types): number => list.reduce((n, t) => n + t.names.length, 0);
   const rows: string[][] = [
-    ['resources', `${count(managed)} of ${managed.length} types, plus ${count(data)} data sources`],
+    ['resources', `${count(managed)} in ${managed.length} types, plus ${count(data)} data sources`],
     ['outputs', String(Object.keys(doc.output ?? {}).length)],
     ['policy checks', `${checks.failed.length} failed, ${checks.suppressed.length} suppressed, ${checks.passed.length} passed`],
     ...packages.map((p) => ['handler zip', `${code(p.address)}: ${p.sizeBytes !== undefined ? formatSize(p.sizeBytes) : 'not found'}${hashState(p)}`]),
