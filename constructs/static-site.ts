@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { AssetType, Lazy, TerraformAsset, TerraformOutput } from 'cdktf';
+import { AssetType, DataResource, Lazy, TerraformAsset, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
@@ -23,6 +23,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { accountUniqueName, dnsNameToId } from './internal/names';
 import { contentTypeFor, listSiteFiles, SiteFile } from './internal/site-files';
+import { siteContentHash, unsyncableKey, writeSiteSyncScript } from './internal/site-sync';
 import { suppressRule } from './internal/suppressions';
 import { checkDomainName, isConcrete, isInZone, PropError } from './internal/validate';
 import { viewerRequestFunctionCode } from './internal/viewer-request-function';
@@ -154,9 +155,38 @@ export interface StaticSiteProps {
   /** Files that Terraform writes into the bucket, e.g. a `config.json` holding the API's URL. @default [] */
   readonly generatedFiles?: GeneratedSiteFile[];
 
-  /** Deletes the bucket on destroy even when it still holds objects that Terraform does not manage. @default false */
+  /**
+   * Deletes the bucket on destroy even when it still holds objects that Terraform does not manage.
+   * With `upload: 'sync'` Terraform does not manage the site's files, so `terraform destroy` needs it.
+   * @default false, or true with `upload: 'sync'`
+   */
   readonly forceDestroy?: boolean;
+
+  /**
+   * How the files of `siteDir` get into the bucket.
+   *
+   * - `'objects'`: one `aws_s3_object` per file. Terraform tracks every file: a plan lists which files
+   *   change, and needs nothing but Terraform. But every plan refreshes every object (a few S3 calls
+   *   each), the state grows by about 1.5 KB a file, and synth time and `cdk.tf.json` grow with the file count.
+   * - `'sync'`: one `terraform_data` (`siteSync`) whose `triggers_replace` holds a content hash of the
+   *   whole folder (every key, MD5, content type and cache control) and whose `local-exec` provisioner
+   *   runs a generated script that uploads every file with the same headers as `'objects'` and
+   *   deletes the objects that are no longer files of the site (`generatedFiles` stay Terraform
+   *   objects and are never deleted by it). A plan refreshes one resource, whatever the size of the
+   *   site. Needs, where Terraform runs, a POSIX shell (Linux, macOS, WSL) and the AWS CLI v2 with the
+   *   same credentials; a plan shows that the site changes, not which files; any change uploads every file.
+   *   `forceDestroy` defaults to true, since Terraform does not track the uploaded objects.
+   *
+   * Switch to `'sync'` for sites of a few thousand files or more (see bench/results.md for the
+   * measured cross-over), or when plans get slow.
+   * @default 'objects'
+   */
+  readonly upload?: StaticSiteUpload;
 }
+
+/** How StaticSite uploads the site files: one `aws_s3_object` each, or one synced folder. */
+export type StaticSiteUpload = 'objects' | 'sync';
+const UPLOAD_MODES: readonly StaticSiteUpload[] = ['objects', 'sync'];
 
 const CONSTRUCT = 'StaticSite';
 // AWS's managed cache policy for static content (gzip + brotli, no cookies or query strings in the key).
@@ -203,8 +233,18 @@ export class StaticSite extends Construct {
   public readonly aliasRecords: Record<string, Route53Record>;
   /** The site directory's files as one asset; each object's `source` points into it. */
   public readonly siteAsset: TerraformAsset;
-  /** One object per file, keyed by object key (site files and `generatedFiles`). */
+  /**
+   * One object per file, keyed by object key: the site files (with `upload: 'objects'`) and the
+   * `generatedFiles`.
+   */
   public readonly objects: Record<string, S3Object> = {};
+  /**
+   * With `upload: 'sync'`: the `terraform_data` whose `local-exec` provisioner uploads the site
+   * folder, replaced (so run again) when the folder's content hash changes.
+   */
+  public readonly siteSync?: DataResource;
+  /** With `upload: 'sync'`: the generated upload script, as an asset next to the site files. */
+  public readonly siteSyncScript?: TerraformAsset;
   public readonly urlOutput: TerraformOutput;
   public readonly distributionIdOutput: TerraformOutput;
   public readonly bucketNameOutput: TerraformOutput;
@@ -215,6 +255,7 @@ export class StaticSite extends Construct {
   public readonly origins: string[];
 
   private readonly siteFiles: SiteFile[];
+  private readonly generatedKeys: string[] = [];
   private readonly apiOrigins: string[];
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
@@ -230,11 +271,19 @@ export class StaticSite extends Construct {
     }
     const names = checkDomainProps(props);
     checkHardeningProps(props);
+    const upload = props.upload ?? 'objects';
+    if (!UPLOAD_MODES.includes(upload)) {
+      throw new PropError(CONSTRUCT, 'upload', `"${upload}" is not one of ${UPLOAD_MODES.join(', ')}`);
+    }
+    if (upload === 'sync') {
+      const key = unsyncableKey(this.siteFiles);
+      if (key !== undefined) throw new PropError(CONSTRUCT, 'upload', `'sync' cannot upload the file ${JSON.stringify(key)} of siteDir (a line break in its name)`);
+    }
 
     // --- Private bucket -------------------------------------------------------------------------
     this.bucket = new S3Bucket(this, 'bucket', {
       bucketPrefix: bucketPrefix(names[0] ?? accountUniqueName(this, '').replace(/-[0-9a-f]{8}$/, '')),
-      forceDestroy: props.forceDestroy ?? false,
+      forceDestroy: props.forceDestroy ?? upload === 'sync',
     });
     this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: this.bucket.id,
@@ -405,15 +454,32 @@ export class StaticSite extends Construct {
 
     // --- Site files -----------------------------------------------------------------------------
     this.siteAsset = new TerraformAsset(this, 'site-files', { path: siteDir, type: AssetType.DIRECTORY });
-    for (const file of this.siteFiles) {
-      this.objects[file.key] = new S3Object(this, `file-${file.key}`, {
-        bucket: this.bucket.id,
-        key: file.key,
-        source: `${this.siteAsset.path}/${file.key}`,
-        sourceHash: file.md5,
-        contentType: file.contentType,
-        cacheControl: file.cacheControl,
-        dependsOn: [this.encryption],
+    if (upload === 'objects') {
+      for (const file of this.siteFiles) {
+        this.objects[file.key] = new S3Object(this, `file-${file.key}`, {
+          bucket: this.bucket.id,
+          key: file.key,
+          source: `${this.siteAsset.path}/${file.key}`,
+          sourceHash: file.md5,
+          contentType: file.contentType,
+          cacheControl: file.cacheControl,
+          dependsOn: [this.encryption],
+        });
+      }
+    } else {
+      this.siteSyncScript = new TerraformAsset(this, 'site-sync-script', { path: writeSiteSyncScript(this.siteFiles), type: AssetType.FILE });
+      // Paths relative to the stack folder, where Terraform runs local-exec; the bucket by reference.
+      this.siteSync = new DataResource(this, 'site-sync', {
+        triggersReplace: { content_hash: siteContentHash(this.siteFiles), bucket: this.bucket.bucket },
+        dependsOn: [this.publicAccessBlock, this.ownershipControls, this.encryption, this.bucketPolicy],
+        provisioners: [
+          {
+            type: 'local-exec',
+            command: `sh ${this.siteSyncScript.path} '${this.bucket.bucket}' ${this.siteAsset.path}`,
+            // Lazy: generated files added after the construct (addGeneratedFile) are kept too.
+            environment: { SITE_SYNC_KEEP: Lazy.stringValue({ produce: () => this.generatedKeys.join('\n') }) },
+          },
+        ],
       });
     }
     for (const generated of props.generatedFiles ?? []) {
@@ -472,7 +538,7 @@ export class StaticSite extends Construct {
     if (!/^[^/].*[^/]$|^[^/]$/.test(file.key) || file.key.includes('..')) {
       throw new PropError(CONSTRUCT, 'generatedFiles', `key "${file.key}" must be a relative object key such as "config.json"`);
     }
-    if (this.objects[file.key]) {
+    if (this.objects[file.key] || this.siteFiles.some((siteFile) => siteFile.key === file.key)) {
       throw new PropError(CONSTRUCT, 'generatedFiles', `key "${file.key}" is already a file of the site`);
     }
     const object = new S3Object(this, `generated-${file.key}`, {
@@ -484,6 +550,7 @@ export class StaticSite extends Construct {
       dependsOn: [this.encryption],
     });
     this.objects[file.key] = object;
+    this.generatedKeys.push(file.key);
     return object;
   }
 
