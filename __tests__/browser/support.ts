@@ -112,7 +112,7 @@ export async function scanTable(client: DynamoDBClient, tableName: string): Prom
  * Retries `assertion` until it passes or `timeoutMs` is over (then rethrows its last failure): for
  * what the page shows after asynchronous work.
  */
-export async function eventually(assertion: () => Promise<void> | void, timeoutMs = 5000): Promise<void> {
+export async function eventually(assertion: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
