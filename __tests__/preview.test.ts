@@ -10,6 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { App, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ContactApi, StaticSite } from '../constructs';
 import { corsOriginTemplate } from '../constructs/internal/cors';
 import { createApiGatewayHandler, matchRoute, proxyEvent, TokenBucket } from '../preview/api-gateway';
 import { createLocalizer } from '../preview/localize';
@@ -321,6 +324,32 @@ describe('the local site', () => {
     const response = await fetch(`${preview.siteUrl}/contact`, { method: 'POST', body: 'a=b' });
     expect(response.status).toBe(403);
   });
+});
+
+test("a site uploaded with StaticSite upload: 'sync' is served from its asset folder, with the same headers", async () => {
+  const syncOut = tempDir('preview-sync-');
+  const app = new App({ outdir: syncOut });
+  const stack = new TerraformStack(app, 'sync-site');
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  const site = new StaticSite(stack, 'site', { siteDir: join(PROJECT, 'site'), upload: 'sync' });
+  const api = new ContactApi(stack, 'contact', { allowedOrigins: site.origins });
+  site.addApiOrigin(api.apiOrigin);
+  site.addGeneratedFile({ key: 'config.json', content: JSON.stringify({ contactEndpoint: api.endpointUrl }) });
+  app.synth();
+
+  const model = readStack(join(syncOut, 'stacks', 'sync-site'));
+  expect(model.site.objects.get('styles.css')).toMatchObject({ contentType: 'text/css; charset=utf-8', cacheControl: 'public, max-age=3600' });
+  const synced = await startPreview({ outDir: syncOut, stackName: 'sync-site', synth: false });
+  try {
+    expect(synced.stack.region).toBe('eu-west-1');
+    const page = await fetch(`${synced.siteUrl}/contact.html`);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(await page.text()).toContain(`action="${synced.stageUrl}/contact"`);
+    expect(await (await fetch(`${synced.siteUrl}/config.json`)).json()).toEqual({ contactEndpoint: `${synced.stageUrl}/contact` });
+    expect((await fetch(`${synced.siteUrl}/no-such-page`)).status).toBe(404);
+  } finally {
+    await synced.stop();
+  }
 });
 
 describe('starting and stopping', () => {

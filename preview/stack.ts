@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listSiteFiles } from '../constructs/internal/site-files';
+import { SYNC_SCRIPT_NAME } from '../constructs/internal/site-sync';
 
 /**
  * Reads a synthesized `cdk.tf.json` into the few facts the local preview serves from: the site's
@@ -209,6 +211,19 @@ function modelSite(ofType: OfType, single: Single, byAddress: (a: string | undef
       cacheControl: typeof object.cache_control === 'string' ? object.cache_control : undefined,
     });
   }
+  // StaticSite `upload: 'sync'`: no object per file, but a terraform_data whose local-exec runs the
+  // sync script on the site asset folder, with the headers that listSiteFiles decides (as at synth).
+  for (const [, data] of ofType('terraform_data')) {
+    for (const provisioner of asList(data.provisioner)) {
+      const command = asRecord(provisioner['local-exec']).command;
+      const match = typeof command === 'string' ? syncCommand(command) : undefined;
+      if (match === undefined || (bucket !== undefined && match.bucketAddress !== bucket)) continue;
+      for (const file of listSiteFiles(join(stackDir, match.siteDir))) {
+        if (objects.has(file.key)) continue; // a generated object of the same key wins, as the script keeps it
+        objects.set(file.key, { key: file.key, sourcePath: file.absolutePath, contentType: file.contentType, cacheControl: file.cacheControl });
+      }
+    }
+  }
   const policy = byAddress(parseReference(behavior.response_headers_policy_id)?.address);
   const viewerRequest = asList(behavior.function_association).find((f) => f.event_type === 'viewer-request');
   const fn = byAddress(parseReference(viewerRequest?.function_arn)?.address);
@@ -224,6 +239,13 @@ function modelSite(ofType: OfType, single: Single, byAddress: (a: string | undef
     viewerRequestFunction: typeof fn?.code === 'string' ? fn.code : undefined,
     allowedMethods: Array.isArray(behavior.allowed_methods) ? behavior.allowed_methods.map(String) : ['GET', 'HEAD'],
   };
+}
+
+/** `sh assets/.../site-sync.sh '${aws_s3_bucket.b.bucket}' assets/<site>` -> the bucket and the site folder. */
+export function syncCommand(command: string): { bucketAddress: string; siteDir: string } | undefined {
+  const script = SYNC_SCRIPT_NAME.replace(/[.]/g, '\\.');
+  const match = new RegExp(`^sh \\S+/${script} '\\$\\{(aws_s3_bucket\\.[A-Za-z0-9_-]+)\\.bucket\\}' (\\S+)$`).exec(command);
+  return match ? { bucketAddress: match[1]!, siteDir: match[2]! } : undefined;
 }
 
 /** The headers an `aws_cloudfront_response_headers_policy` adds, as CloudFront writes them. */
