@@ -239,6 +239,20 @@ describe('the local API gateway', () => {
     }
   });
 
+  test('routing: literal segments win over {variables}, which win over a greedy {proxy+}', () => {
+    const resources = ['/contact', '/items/{id}', '/items/special', '/{proxy+}'].map((path) => ({ path, methods: new Map() }));
+    const route = (path: string) => {
+      const found = matchRoute(resources, path);
+      return found && { resource: found.resource.path, params: found.pathParameters };
+    };
+    expect(route('/contact')).toEqual({ resource: '/contact', params: null });
+    expect(route('/items/special')).toEqual({ resource: '/items/special', params: null });
+    expect(route('/items/42')).toEqual({ resource: '/items/{id}', params: { id: '42' } });
+    expect(route('/items/42/more')).toEqual({ resource: '/{proxy+}', params: { proxy: 'items/42/more' } });
+    expect(route('/')).toEqual({ resource: '/', params: null });
+    expect(matchRoute([{ path: '/contact', methods: new Map() }], '/contact/x')).toBeUndefined();
+  });
+
   test('unknown routes and stages get 403 from the gateway, with the DEFAULT_4XX CORS header', async () => {
     for (const path of ['/prod/nope', '/prod', '/other/contact', '/']) {
       const response = await fetch(`${preview.apiUrl}${path}`, { headers: { Origin: site() } });
