@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildContactHandlerScript } from '../handlers/bundle';
-import { SecretFinding, findSecrets, isBinary } from '../review/secrets';
-import { PROJECT_ROOT, copyProject, synthExampleIn } from './support/project-copy';
+import { buildContactHandlerScript } from '../../handlers/bundle';
+import { SecretFinding, findSecrets, isBinary } from '../../review/secrets';
+import { PROJECT_ROOT, copyProject, synthExampleIn } from '../support/project-copy';
 
 /*
  * No credential in the repository or in what it synthesizes. The rules and their look-alikes are tested in
@@ -17,7 +17,7 @@ interface AllowEntry {
   readonly fingerprint: string;
   readonly reason: string;
 }
-const ALLOWLIST: readonly AllowEntry[] = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'secrets-allowlist.json'), 'utf8')).allow;
+const ALLOWLIST: readonly AllowEntry[] = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'secrets-allowlist.json'), 'utf8')).allow;
 
 const isAllowed = (f: SecretFinding): boolean => ALLOWLIST.some((a) => a.path === f.fileName && a.rule === f.rule && a.fingerprint === f.fingerprint);
 const describeFinding = (f: SecretFinding): string => `${f.fileName}:${f.line}:${f.column} ${f.rule} ${f.redacted} (fingerprint ${f.fingerprint})`;

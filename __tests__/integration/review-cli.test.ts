@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PLAN_FIXTURES, loadPlan } from './fixtures/markdown-tables';
-import { PROJECT_ROOT, copyProject, synthExampleIn } from './support/project-copy';
+import { PLAN_FIXTURES, loadPlan } from '../fixtures/markdown-tables';
+import { PROJECT_ROOT, copyProject, synthExampleIn } from '../support/project-copy';
 
 /* `npm run review` as CI runs it: node --require tsx/cjs scripts/review.ts [options]. */
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { copyProject, synthExampleIn } from './support/project-copy';
+import { copyProject, synthExampleIn } from '../support/project-copy';
 
 /*
  * What synth-determinism.test.ts (cdk.tf.json across folders, time zones and the cdktf CLI) and
