@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createZip } from '../handlers/zip';
-import { startFunction, type LocalFunction } from '../preview/lambda';
+import { createZip } from '../../handlers/zip';
+import { startFunction, type LocalFunction } from '../../preview/lambda';
 
 const HANDLER = `
 let invocations = 0;

@@ -12,17 +12,17 @@ import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ContactApi, StaticSite } from '../constructs';
-import { corsOriginTemplate } from '../constructs/internal/cors';
-import { createApiGatewayHandler, matchRoute, proxyEvent, TokenBucket } from '../preview/api-gateway';
-import { createLocalizer } from '../preview/localize';
-import { PortInUseError } from '../preview/net';
-import { startPreview, synthesize, type Preview } from '../preview/preview';
-import { readStack, type ApiModel, type StackModel } from '../preview/stack';
+import { ContactApi, StaticSite } from '../../constructs';
+import { corsOriginTemplate } from '../../constructs/internal/cors';
+import { createApiGatewayHandler, matchRoute, proxyEvent, TokenBucket } from '../../preview/api-gateway';
+import { createLocalizer } from '../../preview/localize';
+import { PortInUseError } from '../../preview/net';
+import { startPreview, synthesize, type Preview } from '../../preview/preview';
+import { readStack, type ApiModel, type StackModel } from '../../preview/stack';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const PROJECT = join(__dirname, '..');
+const PROJECT = join(__dirname, '..', '..');
 let outDir: string;
 let stackDir: string;
 let preview: Preview;
