@@ -85,46 +85,122 @@ function generateSite(dir: string, files: number): void {
   }
 }
 
+type UploadMode = 'objects' | 'sync';
+const UPLOAD_MODES: readonly UploadMode[] = ['objects', 'sync'];
+interface ScaleRow {
+  readonly files: number;
+  readonly ms: number;
+  readonly bytes: number;
+  /** Resources and data sources in cdk.tf.json: what every `terraform plan` refreshes. */
+  readonly refreshed: number;
+}
+
+/** Resource and data source blocks of a synthesized stack. */
+function countRefreshed(stackJson: string): number {
+  const doc = JSON.parse(stackJson) as { resource?: Record<string, object>; data?: Record<string, object> };
+  const count = (blocks?: Record<string, object>) => Object.values(blocks ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+  return count(doc.resource) + count(doc.data);
+}
+
+/** The x where two fitted lines cross, when the second one is cheaper per file; else undefined. */
+function crossOver(a: { intercept: number; slope: number }, b: { intercept: number; slope: number }): number | undefined {
+  return a.slope > b.slope ? Math.max(0, (b.intercept - a.intercept) / (a.slope - b.slope)) : undefined;
+}
+
+/** Rounds up to 1, 2 or 5 times a power of ten, for a recommendation that does not pretend to precision. */
+function roundUpNice(value: number): number {
+  const magnitude = 10 ** Math.floor(Math.log10(Math.max(value, 1)));
+  for (const step of [1, 2, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+  return 10 * magnitude;
+}
+
+const count = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'no size');
+
 function benchScale(): void {
-  say('## Scale: synth time and cdk.tf.json size against the number of site files');
+  say("## Scale: synth time and cdk.tf.json size against the number of site files, `upload: 'objects'` and `'sync'`");
   say();
   const work = scratch('bench-scale-');
-  const rows: { files: number; ms: number; bytes: number }[] = [];
+  const rows: Record<UploadMode, ScaleRow[]> = { objects: [], sync: [] };
   for (const files of SITE_SIZES) {
     const siteDir = join(work, `site-${files}`);
     generateSite(siteDir, files);
-    const outDir = join(work, `out-${files}`);
-    const command: Command = {
-      label: `site of ${files}`,
+    const commands = UPLOAD_MODES.map((mode): Command => ({
+      label: `site of ${files} (${mode})`,
       command: process.execPath,
       args: ['--require', 'tsx/cjs', join(ROOT, 'bench', 'apps', 'site-app.ts')],
       cwd: work,
-      env: { BENCH_SITE_DIR: siteDir, BENCH_OUTDIR: outDir },
-    };
-    const samples = Array.from({ length: files >= 10000 ? CLI_ROUNDS : ROUNDS }, () => timeOnce(command));
-    rows.push({ files, ms: median(samples), bytes: statSync(join(outDir, 'stacks', 'site', 'cdk.tf.json')).size });
+      env: { BENCH_SITE_DIR: siteDir, BENCH_OUTDIR: join(work, `out-${files}-${mode}`), BENCH_UPLOAD: mode },
+    }));
+    // A warm-up of each (the first runs pay for cold caches), then the two modes alternate round by
+    // round, so that the machine's load hits both alike.
+    if (files === SITE_SIZES[0]) commands.forEach((command) => timeOnce(command));
+    const samples: number[][] = commands.map(() => []);
+    for (let round = 0; round < (files >= 10000 ? CLI_ROUNDS : ROUNDS); round += 1) {
+      commands.forEach((command, index) => samples[index]!.push(timeOnce(command)));
+    }
+    UPLOAD_MODES.forEach((mode, index) => {
+      const stackJson = join(work, `out-${files}-${mode}`, 'stacks', 'site', 'cdk.tf.json');
+      rows[mode].push({ files, ms: median(samples[index]!), bytes: statSync(stackJson).size, refreshed: countRefreshed(readFileSync(stackJson, 'utf8')) });
+    });
   }
-  const line = fitLine(rows.map((r) => ({ x: r.files, y: r.ms })));
-  say('| files | synth | cdk.tf.json | per file (over 10 files) |');
-  say('|---:|---:|---:|---:|');
-  for (const row of rows) {
-    const perFile = row.files > 10 ? `${((row.ms - rows[0]!.ms) / (row.files - rows[0]!.files)).toFixed(2)} ms` : '';
-    say(`| ${row.files.toLocaleString('en-US')} | ${ms(row.ms)} | ${(row.bytes / 1024).toFixed(0)} KB | ${perFile} |`);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+  say('| files | synth (objects) | synth (sync) | cdk.tf.json (objects) | cdk.tf.json (sync) | refreshed per plan (objects / sync) |');
+  say('|---:|---:|---:|---:|---:|---:|');
+  SITE_SIZES.forEach((files, i) => {
+    const o = rows.objects[i]!;
+    const y = rows.sync[i]!;
+    say(`| ${count(files)} | ${ms(o.ms)} | ${ms(y.ms)} | ${kb(o.bytes)} | ${kb(y.bytes)} | ${count(o.refreshed)} / ${count(y.refreshed)} |`);
+  });
+  say();
+  const timeFit = {} as Record<UploadMode, { intercept: number; slope: number }>;
+  const sizeFit = {} as Record<UploadMode, { intercept: number; slope: number }>;
+  for (const mode of UPLOAD_MODES) {
+    timeFit[mode] = fitLine(rows[mode].map((r) => ({ x: r.files, y: r.ms })));
+    sizeFit[mode] = fitLine(rows[mode].map((r) => ({ x: r.files, y: r.bytes })));
+    say(`Least-squares fit, \`${mode}\`: ${timeFit[mode].intercept.toFixed(0)} ms + ${timeFit[mode].slope.toFixed(3)} ms per file; cdk.tf.json ${kb(sizeFit[mode].intercept)} + ${(sizeFit[mode].slope).toFixed(0)} bytes per file.`);
+  }
+  for (const mode of UPLOAD_MODES) {
+    const thousand = rows[mode].find((r) => r.files === 1000);
+    const tenThousand = rows[mode].find((r) => r.files === 10000);
+    if (thousand && tenThousand) {
+      const ratio = tenThousand.ms / thousand.ms;
+      say(`\`${mode}\`: 10,000 files take ${ratio.toFixed(1)}x the time of 1,000 (budget: under ${BUDGET.scaleRatio10k}x): ${verdict(ratio < BUDGET.scaleRatio10k)}; cdk.tf.json grows ${(tenThousand.bytes / thousand.bytes).toFixed(1)}x for 10x the files.`);
+    }
   }
   say();
-  say(`Least-squares fit: ${line.intercept.toFixed(0)} ms + ${line.slope.toFixed(3)} ms per file.`);
-  const thousand = rows.find((r) => r.files === 1000);
-  const tenThousand = rows.find((r) => r.files === 10000);
-  if (thousand && tenThousand) {
-    const ratio = tenThousand.ms / thousand.ms;
-    say(`10,000 files take ${ratio.toFixed(1)}x the time of 1,000 (budget: under ${BUDGET.scaleRatio10k}x): ${verdict(ratio < BUDGET.scaleRatio10k)}; cdk.tf.json grows ${(tenThousand.bytes / thousand.bytes).toFixed(1)}x for 10x the files.`);
-  }
+
+  // Where 'sync' gets cheaper, from the fitted lines; and where 'objects' starts to cost something that matters.
+  say('### Cross-over');
   say();
+  const timeCross = crossOver(timeFit.objects, timeFit.sync);
+  const sizeCross = crossOver(sizeFit.objects, sizeFit.sync);
+  const describe = (x: number | undefined, what: string) =>
+    x === undefined ? `\`sync\` is not cheaper per file in ${what}` : x < SITE_SIZES[0]! ? `\`sync\` is cheaper in ${what} at every measured size (lines cross at ${count(x)} files)` : `\`sync\` is cheaper in ${what} above ~${count(x)} files`;
+  say(`- ${describe(timeCross, 'synth time')}; ${describe(sizeCross, 'cdk.tf.json size')}.`);
+  const extraMsPerFile = timeFit.objects.slope - timeFit.sync.slope;
+  const extraBytesPerFile = sizeFit.objects.slope - sizeFit.sync.slope;
+  // What "costs something" means here: a second more per synth, or a megabyte more of cdk.tf.json to read, diff and store.
+  const secondAt = extraMsPerFile > 0 ? (1000 + timeFit.sync.intercept - timeFit.objects.intercept) / extraMsPerFile : Infinity;
+  const megabyteAt = extraBytesPerFile > 0 ? (2 ** 20 + sizeFit.sync.intercept - sizeFit.objects.intercept) / extraBytesPerFile : Infinity;
+  say(`- \`objects\` costs ${extraMsPerFile.toFixed(2)} ms of synth and ${count(extraBytesPerFile)} bytes of cdk.tf.json more than \`sync\` per file: a second more per synth at ~${count(secondAt)} files, 1 MB more cdk.tf.json at ~${count(megabyteAt)} files.`);
+  // Plan-time refresh: counted from the synthesized resources; the time is an estimate (no AWS account here).
+  const shared = rows.sync[0]!.refreshed - 1; // everything but the terraform_data
+  const largest = rows.objects.at(-1)!;
+  const requestsPerObject = 2; // HeadObject + GetObjectTagging per aws_s3_object refresh
+  const planSeconds = (largest.files * requestsPerObject * 0.05) / 10; // 50 ms a request, Terraform's default -parallelism=10
+  say(`- Every \`terraform plan\` refreshes every resource: \`objects\` ${count(shared)} + N (N = files), \`sync\` ${count(shared)} + 1, whatever N. At ${count(largest.files)} files that is ${count(largest.refreshed)} against ${count(rows.sync.at(-1)!.refreshed)} resources; estimated (not measured: no AWS account) ~${count(largest.files * requestsPerObject)} S3 requests and ~${count(planSeconds)} s per plan for \`objects\` at ${requestsPerObject} requests an object, 50 ms each, 10 in parallel; none for the \`terraform_data\`. State grows by ~1.5 KB an object.`);
+  const threshold = roundUpNice(Math.max(Math.min(secondAt, megabyteAt), timeCross ?? 0, sizeCross ?? 0));
+  say(`- **Recommendation: switch to \`upload: 'sync'\` above ~${count(threshold)} files**: the size at which \`objects\` adds a second of synth or a megabyte of cdk.tf.json (whichever comes first, rounded up; never below the cross-overs); its plans then refresh that many S3 objects each time. Below it, \`objects\` keeps per-file plan diffs and needs nothing but Terraform; \`sync\` needs the AWS CLI v2 and a POSIX shell where Terraform runs, and uploads every file again when any changes.`);
+  say();
+
   const svg = logXPlot({
     title: 'StaticSite synth time against site size',
     xLabel: 'files in the site directory (log scale)',
     yLabel: 'synth time (s)',
-    series: [{ name: 'aws_s3_object per file', color: '#0b6bcb', points: rows.map((r) => ({ x: r.files, y: r.ms / 1000 })) }],
+    series: [
+      { name: "upload: 'objects' (aws_s3_object per file)", color: '#0b6bcb', points: rows.objects.map((r) => ({ x: r.files, y: r.ms / 1000 })) },
+      { name: "upload: 'sync' (one terraform_data)", color: '#d9480f', points: rows.sync.map((r) => ({ x: r.files, y: r.ms / 1000 })) },
+    ],
   });
   writeFileSync(join(ROOT, 'bench', 'synth-scale.svg'), svg);
   say('![synth time against site size](synth-scale.svg)');
