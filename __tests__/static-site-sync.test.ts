@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
@@ -23,6 +23,15 @@ const SITE = {
   'assets/.gitkeep': '',
 };
 
+// Temporary folders of this file (synth output, fake aws), removed at the end.
+const scratch: string[] = [];
+const scratchDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+};
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function synthSite(siteDir: string, props: Partial<StaticSiteProps> = {}, after?: (site: StaticSite) => void): Synthesized & { site: StaticSite } {
   let site!: StaticSite;
   const synthesized = synthStack((stack) => {
@@ -34,7 +43,7 @@ function synthSite(siteDir: string, props: Partial<StaticSiteProps> = {}, after?
 
 /** `cdktf synth` into a folder: returns the stack folder (where Terraform runs) and its document. */
 function synthToDisk(siteDir: string, props: Partial<StaticSiteProps> = {}): { stackDir: string; doc: TerraformDocument } {
-  const outdir = mkdtempSync(join(tmpdir(), 'site-sync-out-'));
+  const outdir = scratchDir('site-sync-out-');
   const app = new App({ outdir });
   const stack = new TerraformStack(app, 'test');
   new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
@@ -98,8 +107,8 @@ describe("StaticSite upload: 'sync'", () => {
     expect(provisioner.command).not.toMatch(/site-site-/); // no pasted bucket name or prefix
   });
 
-  it('keeps the generated files, also those added after the construct, out of the deletions', () => {
-    expect(provisioner.environment).toEqual({ SITE_SYNC_KEEP: 'config.json\nlater.json' });
+  it("keeps the generated files, also those added after the construct, out of the deletions; uses the bucket's region", () => {
+    expect(provisioner.environment).toEqual({ AWS_REGION: `\${${bucket}.bucket_region}`, SITE_SYNC_KEEP: 'config.json\nlater.json' });
   });
 
   it('makes no aws_s3_object per file; generated files are still objects', () => {
@@ -152,7 +161,7 @@ describe("StaticSite upload: 'sync' script", () => {
   });
 
   it('works: with a fake aws on PATH, uploads every file with its headers and deletes only stale keys', () => {
-    const bin = mkdtempSync(join(tmpdir(), 'fake-aws-'));
+    const bin = scratchDir('fake-aws-');
     const log = join(bin, 'calls.log');
     // Logs its arguments; for `s3 cp` also the staged files (relative path and content) it would upload.
     writeFileSync(
@@ -207,7 +216,7 @@ describe("StaticSite upload: 'sync' script", () => {
   });
 
   it('deletes nothing when nothing is stale, and fails when a delete fails', () => {
-    const bin = mkdtempSync(join(tmpdir(), 'fake-aws-'));
+    const bin = scratchDir('fake-aws-');
     writeFileSync(
       join(bin, 'aws'),
       [
@@ -231,6 +240,25 @@ describe("StaticSite upload: 'sync' script", () => {
     expect(run('', '')).toContain('deleted 0 stale objects');
     expect(existsSync(log)).toBe(false);
     expect(() => run('gone.html', '1')).toThrow(/could not delete/);
+  });
+});
+
+describe("StaticSite upload: 'sync' script on a larger site", () => {
+  it('stages every file of folders of more than one batch of links (500)', () => {
+    const files: Record<string, string> = { 'index.html': 'home', '404.html': 'missing' };
+    for (let i = 0; i < 1203; i += 1) files[`big/page-${i}.html`] = `page ${i}`;
+    for (let i = 0; i < 7; i += 1) files[`big/sub/${i}.css`] = `p{}`;
+    const { stackDir, doc } = synthToDisk(makeSiteDir(files));
+    const [, scriptPath, , assetPath] = /^sh (\S+) ('[^']+') (\S+)$/.exec(syncResource(doc).provisioner[0]['local-exec'].command)!;
+    const bin = scratchDir('fake-aws-');
+    const log = join(bin, 'calls.log');
+    writeFileSync(
+      join(bin, 'aws'),
+      '#!/bin/sh\ncase "$1 $2" in "s3 cp") (cd "$3" && find . -type l | sed "s|^./||") >> "$FAKE_AWS_LOG" ;; "s3api list-objects-v2") echo index.html ;; esac\n',
+    );
+    chmodSync(join(bin, 'aws'), 0o755);
+    execFileSync('sh', [scriptPath!, 'b', assetPath!], { cwd: stackDir, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_AWS_LOG: log } });
+    expect(readFileSync(log, 'utf8').trim().split('\n').sort()).toEqual(Object.keys(files).sort());
   });
 });
 

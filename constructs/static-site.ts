@@ -476,8 +476,12 @@ export class StaticSite extends Construct {
           {
             type: 'local-exec',
             command: `sh ${this.siteSyncScript.path} '${this.bucket.bucket}' ${this.siteAsset.path}`,
-            // Lazy: generated files added after the construct (addGeneratedFile) are kept too.
-            environment: { SITE_SYNC_KEEP: Lazy.stringValue({ produce: () => this.generatedKeys.join('\n') }) },
+            environment: {
+              // The CLI talks to the bucket's region whatever the profile's default region is.
+              AWS_REGION: this.bucket.bucketRegion,
+              // Lazy: generated files added after the construct (addGeneratedFile) are kept too.
+              SITE_SYNC_KEEP: Lazy.stringValue({ produce: () => this.generatedKeys.join('\n') }),
+            },
           },
         ],
       });
