@@ -175,7 +175,12 @@ export interface StaticSiteProps {
    *   objects and are never deleted by it). A plan refreshes one resource, whatever the size of the
    *   site. Needs, where Terraform runs, a POSIX shell (Linux, macOS, WSL) and the AWS CLI v2 with the
    *   same credentials; a plan shows that the site changes, not which files; any change uploads every file.
-   *   `forceDestroy` defaults to true, since Terraform does not track the uploaded objects.
+   *   `forceDestroy` defaults to true, since Terraform does not track the uploaded objects. A failed
+   *   upload fails the apply and taints `siteSync`, so the next apply runs it again.
+   *
+   * Switching an existing site from `'objects'` to `'sync'` destroys the old `aws_s3_object`s in the
+   * same apply as the upload, in no set order: run `terraform apply -replace=<siteSync's address>`
+   * once afterwards (or `terraform state rm` the site's `aws_s3_object`s before the switch).
    *
    * Switch to `'sync'` for sites of a few thousand files or more (see bench/results.md for the
    * measured cross-over), or when plans get slow.
