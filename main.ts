@@ -95,6 +95,8 @@ export class ContactSiteStack extends TerraformStack {
       key: 'config.json',
       content: JSON.stringify({ contactEndpoint: this.contactApi.endpointUrl }),
     });
+    // The contact form's no-JavaScript action="{{contactEndpoint}}" (contact.js reads config.json instead).
+    this.site.addPageValue('contactEndpoint', this.contactApi.endpointUrl);
   }
 }
 

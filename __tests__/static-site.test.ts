@@ -443,10 +443,12 @@ describe('StaticSite uploads', () => {
     expect(byKey['data/blob.unknownext'].content_type).toBe('application/octet-stream');
   });
 
-  it('revalidates HTML, caches fingerprinted files for a year, others for an hour', () => {
+  it('revalidates HTML and unfingerprinted CSS/JS, caches fingerprinted files for a year, others for an hour', () => {
     expect(byKey['index.html'].cache_control).toBe('no-cache');
+    expect(byKey['styles.css'].cache_control).toBe('no-cache');
     expect(byKey['assets/app.3f9a2b1c.js'].cache_control).toBe('public, max-age=31536000, immutable');
-    expect(byKey['styles.css'].cache_control).toBe('public, max-age=3600');
+    expect(byKey['assets/logo.svg'].cache_control).toBe('public, max-age=3600');
+    expect(byKey['docs/guide.pdf'].cache_control).toBe('public, max-age=3600');
   });
 
   it('reads each file from the stack-relative asset folder and keys updates on its MD5', () => {
@@ -548,5 +550,53 @@ describe('StaticSite rejects props that cannot work', () => {
     expect(() => synthSite({ generatedFiles: [{ key: '/config.json', content: 'x' }] })).toThrow(
       /generatedFiles key "\/config\.json" must be a relative object key/,
     );
+  });
+});
+
+describe('StaticSite page values', () => {
+  const files = {
+    ...MINIMAL_SITE,
+    'contact.html': '<form action="{{contactEndpoint}}"><p>{{unknown}} costs ${5} or 100%{x}</p></form>',
+    'about.html': '<p>no placeholders, ${not} a reference</p>',
+  };
+
+  function objectsOf(doc: Synthesized['doc']): Record<string, any> {
+    return Object.fromEntries(Object.values(resourcesOf(doc, 'aws_s3_object')).map((o) => [o.key, o]));
+  }
+
+  it('uploads a page with placeholders as its filled text, escaped for Terraform, and other pages as files', () => {
+    const siteDir = makeSiteDir(files);
+    const { doc } = synthStack((stack) => {
+      const site = new StaticSite(stack, 'site', { siteDir });
+      // Added after the construct, with a Terraform reference as the value.
+      site.addPageValue('contactEndpoint', `${site.distribution.domainName}/contact`);
+    });
+    const byKey = objectsOf(doc);
+    expect(byKey['contact.html'].content).toBe(
+      `<form action="\${${addressOf(doc, 'aws_cloudfront_distribution')}.domain_name}/contact"><p>{{unknown}} costs $\${5} or 100%%{x}</p></form>`,
+    );
+    expect(byKey['contact.html']).toMatchObject({ content_type: 'text/html; charset=utf-8', cache_control: 'no-cache' });
+    expect(byKey['contact.html'].source).toBeUndefined();
+    expect(byKey['about.html'].source).toMatch(/about\.html$/);
+    expect(byKey['about.html'].content).toBeUndefined();
+  });
+
+  it('HTML-escapes a literal value', () => {
+    const { doc } = synthSite({ pageValues: { contactEndpoint: 'https://api.example.com/contact?a=1&b="2"' } }, files);
+    expect(objectsOf(doc)['contact.html'].content).toContain('action="https://api.example.com/contact?a=1&amp;b=&quot;2&quot;"');
+  });
+
+  it('rejects a name that is not an identifier', () => {
+    expect(() => synthSite({ pageValues: { 'contact-endpoint': 'x' } }, files)).toThrow(/StaticSite: pageValues name "contact-endpoint" must be a letter/);
+  });
+
+  it('fills the example contact form with the API URL, so it posts without JavaScript', () => {
+    const { ContactSiteStack } = require('../main') as typeof import('../main');
+    const { Testing } = require('cdktf') as typeof import('cdktf');
+    const stack = new ContactSiteStack(Testing.app(), 'contact-site', { region: 'us-east-1', redirectDomainNames: [], stateKey: 'k' });
+    const doc = JSON.parse(Testing.synth(stack));
+    const contact = objectsOf(doc)['contact.html'];
+    expect(contact.content).toContain(`action="\${${addressOf(doc, 'aws_api_gateway_stage')}.invoke_url}/contact"`);
+    expect(contact.content).not.toContain('{{contactEndpoint}}');
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AssetType, DataResource, Lazy, TerraformAsset, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
@@ -22,6 +22,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { accountUniqueName, dnsNameToId } from './internal/names';
+import { hasPageValues, isPageValueName, terraformPageContent } from './internal/page-values';
 import { contentTypeFor, listSiteFiles, SiteFile } from './internal/site-files';
 import { siteContentHash, unsyncableKey, writeSiteSyncScript } from './internal/site-sync';
 import { suppressRule } from './internal/suppressions';
@@ -152,6 +153,15 @@ export interface StaticSiteProps {
    */
   readonly webAclArn?: string;
 
+  /**
+   * Values for `{{name}}` placeholders in the site's HTML, filled when the page is uploaded, e.g.
+   * `{ contactEndpoint: api.endpointUrl }` for a form's `action="{{contactEndpoint}}"`. May be Terraform
+   * references. A page with placeholders is uploaded as its filled text; a placeholder without a value
+   * stays as written. More can be added with `addPageValue`.
+   * @default {}
+   */
+  readonly pageValues?: Record<string, string>;
+
   /** Files that Terraform writes into the bucket, e.g. a `config.json` holding the API's URL. @default [] */
   readonly generatedFiles?: GeneratedSiteFile[];
 
@@ -261,6 +271,7 @@ export class StaticSite extends Construct {
 
   private readonly siteFiles: SiteFile[];
   private readonly generatedKeys: string[] = [];
+  private readonly pageValues: Record<string, string> = {};
   private readonly apiOrigins: string[];
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
@@ -284,6 +295,8 @@ export class StaticSite extends Construct {
       const key = unsyncableKey(this.siteFiles);
       if (key !== undefined) throw new PropError(CONSTRUCT, 'upload', `'sync' cannot upload the file ${JSON.stringify(key)} of siteDir (a line break in its name)`);
     }
+
+    for (const [name, value] of Object.entries(props.pageValues ?? {})) this.addPageValue(name, value);
 
     // --- Private bucket -------------------------------------------------------------------------
     this.bucket = new S3Bucket(this, 'bucket', {
@@ -459,8 +472,24 @@ export class StaticSite extends Construct {
 
     // --- Site files -----------------------------------------------------------------------------
     this.siteAsset = new TerraformAsset(this, 'site-files', { path: siteDir, type: AssetType.DIRECTORY });
+    // Pages with {{name}} placeholders are uploaded as their filled text, in either upload mode.
+    const pages = this.siteFiles.filter((file) => file.contentType.startsWith('text/html') && hasPageValues(readFileSync(file.absolutePath, 'utf8')));
+    for (const page of pages) {
+      const html = readFileSync(page.absolutePath, 'utf8');
+      this.objects[page.key] = new S3Object(this, `file-${page.key}`, {
+        bucket: this.bucket.id,
+        key: page.key,
+        // Lazy: values added after the construct (addPageValue) are filled in too.
+        content: Lazy.stringValue({ produce: () => terraformPageContent(html, this.pageValues) }),
+        contentType: page.contentType,
+        cacheControl: page.cacheControl,
+        dependsOn: [this.encryption],
+      });
+      this.generatedKeys.push(page.key);
+    }
+    const uploadedFiles = this.siteFiles.filter((file) => !pages.includes(file));
     if (upload === 'objects') {
-      for (const file of this.siteFiles) {
+      for (const file of uploadedFiles) {
         this.objects[file.key] = new S3Object(this, `file-${file.key}`, {
           bucket: this.bucket.id,
           key: file.key,
@@ -472,10 +501,10 @@ export class StaticSite extends Construct {
         });
       }
     } else {
-      this.siteSyncScript = new TerraformAsset(this, 'site-sync-script', { path: writeSiteSyncScript(this.siteFiles), type: AssetType.FILE });
+      this.siteSyncScript = new TerraformAsset(this, 'site-sync-script', { path: writeSiteSyncScript(uploadedFiles), type: AssetType.FILE });
       // Paths relative to the stack folder, where Terraform runs local-exec; the bucket by reference.
       this.siteSync = new DataResource(this, 'site-sync', {
-        triggersReplace: { content_hash: siteContentHash(this.siteFiles), bucket: this.bucket.bucket },
+        triggersReplace: { content_hash: siteContentHash(uploadedFiles), bucket: this.bucket.bucket },
         dependsOn: [this.publicAccessBlock, this.ownershipControls, this.encryption, this.bucketPolicy],
         provisioners: [
           {
@@ -540,6 +569,18 @@ export class StaticSite extends Construct {
    */
   public addApiOrigin(origin: string): void {
     if (!this.apiOrigins.includes(origin)) this.apiOrigins.push(origin);
+  }
+
+  /**
+   * Sets the value of the `{{name}}` placeholders in the site's HTML (see `pageValues`), e.g. an API URL
+   * that only exists once Terraform has made the API.
+   */
+  public addPageValue(name: string, value: string): void {
+    if (!isPageValueName(name)) {
+      throw new PropError(CONSTRUCT, 'pageValues', `name "${name}" must be a letter followed by letters, digits or "_"`);
+    }
+    if (typeof value !== 'string') throw new PropError(CONSTRUCT, 'pageValues', `value of "${name}" must be a string`);
+    this.pageValues[name] = value;
   }
 
   /** Adds a file whose content Terraform writes into the bucket (e.g. `config.json` with an API URL). */

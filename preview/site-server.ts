@@ -45,7 +45,6 @@ export function createSiteHandler(options: SiteOptions): SiteHandler {
   for (const object of site.objects.values()) {
     if (object.content !== undefined) inline.set(object.key, localizer.localize(object.content, `the site object ${object.key}`));
   }
-  const pageValues = readPageValues(inline.get('config.json'));
 
   const viewerRequest = site.viewerRequestFunction
     ? (runInNewContext(`${site.viewerRequestFunction}\n;handler`, {}, { filename: 'viewer-request.js', timeout: 1000 }) as (event: unknown) => unknown)
@@ -54,9 +53,9 @@ export function createSiteHandler(options: SiteOptions): SiteHandler {
   const objectBody = (key: string): Body | undefined => {
     const object = site.objects.get(key);
     if (object === undefined) return undefined;
-    let bytes = inline.has(key) ? Buffer.from(inline.get(key)!, 'utf8') : readFileSync(object.sourcePath!);
+    // Pages with {{name}} placeholders arrive filled, as Terraform-written objects (StaticSite pageValues).
+    const bytes = inline.has(key) ? Buffer.from(inline.get(key)!, 'utf8') : readFileSync(object.sourcePath!);
     const contentType = object.contentType ?? 'binary/octet-stream';
-    if (/^text\/html/i.test(contentType)) bytes = Buffer.from(fillPageValues(bytes.toString('utf8'), pageValues), 'utf8');
     return { bytes, contentType, cacheControl: object.cacheControl };
   };
 
@@ -120,7 +119,18 @@ export function createSiteHandler(options: SiteOptions): SiteHandler {
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`preview site error: ${(error as Error).message}`);
     }
   };
-  return { handle, headers, config: pageValues };
+  return { handle, headers, config: readConfigJson(inline.get('config.json')) };
+}
+
+/** The string values of the site's generated config.json (e.g. `contactEndpoint`). */
+function readConfigJson(configJson: string | undefined): Record<string, string> {
+  if (configJson === undefined) return {};
+  try {
+    const parsed = JSON.parse(configJson) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
 }
 
 function viewerEvent(req: IncomingMessage, uri: string, url: URL): unknown {
@@ -138,27 +148,4 @@ function viewerEvent(req: IncomingMessage, uri: string, url: URL): unknown {
   };
 }
 
-/**
- * The values of the site's generated config.json, which pages may also name as `{{key}}` (the contact
- * form's no-JavaScript `action="{{contactEndpoint}}"`). Production fills the same placeholders when it
- * uploads the page; see the preview README section.
- */
-function readPageValues(configJson: string | undefined): Record<string, string> {
-  if (configJson === undefined) return {};
-  try {
-    const parsed = JSON.parse(configJson) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  } catch {
-    return {};
-  }
-}
 
-export function fillPageValues(html: string, values: Readonly<Record<string, string>>): string {
-  return html.replace(/\{\{([A-Za-z][A-Za-z0-9_]*)\}\}/g, (match, name: string) =>
-    Object.hasOwn(values, name) ? escapeHtml(values[name]!) : match,
-  );
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}

@@ -57,8 +57,10 @@ describe('reading cdk.tf.json', () => {
   test('the site: objects with their headers from the aws_s3_object resources, headers policy, 404 page, viewer-request function', () => {
     expect(stack.site.objects.get('index.html')).toMatchObject({ contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
     expect(stack.site.objects.get('contact.js')?.contentType).toMatch(/^(application|text)\/javascript/);
-    expect(existsSync(stack.site.objects.get('contact.html')!.sourcePath!)).toBe(true);
-    expect(stack.site.objects.get('contact.html')!.sourcePath!.startsWith(join(stackDir, 'assets'))).toBe(true);
+    expect(existsSync(stack.site.objects.get('index.html')!.sourcePath!)).toBe(true);
+    expect(stack.site.objects.get('index.html')!.sourcePath!.startsWith(join(stackDir, 'assets'))).toBe(true);
+    // The contact page has a page value ({{contactEndpoint}}), so Terraform writes it filled.
+    expect(stack.site.objects.get('contact.html')?.content).toMatch(/action="\$\{aws_api_gateway_stage\.[^}]+\.invoke_url\}\/contact"/);
     expect(stack.site.objects.get('config.json')?.content).toMatch(/^\{"contactEndpoint":"\$\{aws_api_gateway_stage\.[^}]+\.invoke_url\}\/contact"\}$/);
     expect(stack.site.customErrorResponses).toEqual([{ errorCode: 404, responseCode: 404, responsePagePath: '/404.html' }]);
     expect(Object.keys(stack.site.responseHeaders).sort()).toEqual(
@@ -318,7 +320,7 @@ describe('the local site', () => {
   test('files with the objects\' headers, the headers policy, config.json for the local API, /path/ rewriting, the 404 page', async () => {
     const css = await fetch(`${preview.siteUrl}/styles.css`);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
-    expect(css.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(css.headers.get('cache-control')).toBe('no-cache');
     expect(css.headers.get('x-frame-options')).toBe('DENY');
     expect(await (await fetch(`${preview.siteUrl}/config.json`)).json()).toEqual({ contactEndpoint: `${preview.stageUrl}/contact` });
     const contact = await (await fetch(`${preview.siteUrl}/contact.html`)).text();
@@ -349,10 +351,11 @@ test("a site uploaded with StaticSite upload: 'sync' is served from its asset fo
   const api = new ContactApi(stack, 'contact', { allowedOrigins: site.origins });
   site.addApiOrigin(api.apiOrigin);
   site.addGeneratedFile({ key: 'config.json', content: JSON.stringify({ contactEndpoint: api.endpointUrl }) });
+  site.addPageValue('contactEndpoint', api.endpointUrl);
   app.synth();
 
   const model = readStack(join(syncOut, 'stacks', 'sync-site'));
-  expect(model.site.objects.get('styles.css')).toMatchObject({ contentType: 'text/css; charset=utf-8', cacheControl: 'public, max-age=3600' });
+  expect(model.site.objects.get('styles.css')).toMatchObject({ contentType: 'text/css; charset=utf-8', cacheControl: 'no-cache' });
   const synced = await startPreview({ outDir: syncOut, stackName: 'sync-site', synth: false });
   try {
     expect(synced.stack.region).toBe('eu-west-1');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HTML_CACHE_CONTROL, SiteFile } from './site-files';
+import { SiteFile } from './site-files';
 
 /** File name of the generated upload script (`upload: 'sync'`). */
 export const SYNC_SCRIPT_NAME = 'site-sync.sh';
@@ -30,13 +30,13 @@ export function siteContentHash(files: readonly SiteFile[]): string {
 }
 
 /**
- * Groups the files by (content type, cache control), each group's keys sorted. HTML (`no-cache`)
- * groups come last, so that pages are uploaded after the assets they reference.
+ * Groups the files by (content type, cache control), each group's keys sorted. HTML groups come
+ * last, so that pages are uploaded after the assets they reference.
  */
 export function syncGroups(files: readonly SiteFile[]): SyncGroup[] {
   const groups = new Map<string, SyncGroup>();
   for (const file of files) {
-    const id = `${file.cacheControl === HTML_CACHE_CONTROL ? 1 : 0}\n${file.contentType}\n${file.cacheControl}`;
+    const id = `${file.contentType.startsWith('text/html') ? 1 : 0}\n${file.contentType}\n${file.cacheControl}`;
     let group = groups.get(id);
     if (!group) {
       group = { contentType: file.contentType, cacheControl: file.cacheControl, keys: [] };
