@@ -4,7 +4,7 @@
  * referenced as `${data.aws_iam_policy_document.x.json}` (including its `source_policy_documents`
  * and `override_policy_documents`).
  */
-import { blocks, isExpression, isObject, Json, JsonObject, ResourceView, StackView, stringList } from './stack-view';
+import { blocks, isExpression, isObject, Json, JsonObject, parseReference, ResourceView, StackView, stringList } from './stack-view';
 
 export interface Principal {
   /** `AWS`, `Service`, `Federated`, `CanonicalUser` or `*` */
@@ -38,26 +38,29 @@ export type PolicyDocument =
 export function readPolicy(value: Json | undefined, stack: StackView, attribute: string): PolicyDocument {
   if (value === undefined || value === null) return { ok: false, problem: `${attribute} is missing` };
   if (typeof value !== 'string') return { ok: false, problem: `${attribute} is not a string` };
-  const whole = /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(json|minified_json)\}$/.exec(value.trim());
-  if (whole) {
-    const document = stack.byAddress(whole[1]);
-    if (!document) return { ok: false, problem: `${attribute} references ${whole[1]}, which is not in the stack` };
+  const address = documentAddress(value);
+  if (address) {
+    const document = stack.byAddress(address);
+    if (!document) return { ok: false, problem: `${attribute} references ${address}, which is not in the stack` };
     return readPolicyDocumentData(document, stack, new Set());
   }
-  if (isExpression(value)) {
-    // An inline JSON policy may hold references in its values (`"Resource": "${aws_x.y.arn}"`):
-    // it still parses as JSON. Anything else (a variable, a function call) cannot be read here.
-    try {
-      return fromJson(JSON.parse(value), attribute);
-    } catch {
-      return { ok: false, problem: `${attribute} is the expression ${shorten(value)}, which a static check cannot read` };
-    }
-  }
+  // An inline JSON policy may hold references in its values (`"Resource": "${aws_x.y.arn}"`):
+  // it still parses as JSON. Anything else (a variable, a function call) cannot be read here.
   try {
     return fromJson(JSON.parse(value), attribute);
   } catch {
-    return { ok: false, problem: `${attribute} is not valid JSON` };
+    return {
+      ok: false,
+      problem: isExpression(value) ? `${attribute} is the expression ${shorten(value)}, which a static check cannot read` : `${attribute} is not valid JSON`,
+    };
   }
+}
+
+/** `data.aws_iam_policy_document.x` when `value` is `${data.aws_iam_policy_document.x.json}` (or `.minified_json`). */
+function documentAddress(value: string): string | undefined {
+  const reference = parseReference(value.trim());
+  const isDocument = reference?.kind === 'data' && reference.type === 'aws_iam_policy_document';
+  return isDocument && (reference.attribute === 'json' || reference.attribute === 'minified_json') ? `data.${reference.type}.${reference.name}` : undefined;
 }
 
 function shorten(value: string): string {
@@ -112,12 +115,14 @@ export function readPolicyDocumentData(document: ResourceView, stack: StackView,
   const statements: Statement[] = [];
   for (const attribute of ['source_policy_documents', 'override_policy_documents'] as const) {
     for (const included of stringList(document.body[attribute])) {
-      const nested = /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(json|minified_json)\}$/.exec(included.trim());
-      const result = nested
-        ? stack.byAddress(nested[1])
-          ? readPolicyDocumentData(stack.byAddress(nested[1])!, stack, seen)
-          : ({ ok: false, problem: `${attribute} references ${nested[1]}, which is not in the stack` } as const)
-        : readPolicy(included, stack, `${document.address}.${attribute}`);
+      const address = documentAddress(included);
+      const nested = address === undefined ? undefined : stack.byAddress(address);
+      const result =
+        address === undefined
+          ? readPolicy(included, stack, `${document.address}.${attribute}`)
+          : nested
+            ? readPolicyDocumentData(nested, stack, seen)
+            : ({ ok: false, problem: `${attribute} references ${address}, which is not in the stack` } as const);
       if (!result.ok) return result;
       statements.push(...result.statements);
     }

@@ -62,6 +62,14 @@ export function isExpression(value: unknown): boolean {
   return typeof value === 'string' && value.includes('${');
 }
 
+/** A string that is one whole reference, e.g. `${aws_iam_role.x.arn}` -> { kind, type, name, attribute }; else undefined. */
+export function parseReference(value: unknown): { kind: 'resource' | 'data'; type: string; name: string; attribute: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_.[\]"]+)\}$/.exec(value);
+  if (!match) return undefined;
+  return { kind: match[1] ? 'data' : 'resource', type: match[2]!, name: match[3]!, attribute: match[4]! };
+}
+
 /** Blocks may be one object or a list of objects in Terraform JSON; this returns the list. */
 export function blocks(value: Json | undefined): JsonObject[] {
   if (Array.isArray(value)) return value.filter((item): item is JsonObject => isObject(item));

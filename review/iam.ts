@@ -5,7 +5,8 @@
  * (`aws_s3_bucket_policy` and any other `aws_*_policy` resource, and the `policy` / `access_policies`
  * argument of other resources such as KMS keys, queues and topics).
  */
-import { Block, TerraformDocument, parseReference } from './stack';
+import { parseReference } from '../checks/stack-view';
+import { Block, TerraformDocument } from './stack';
 
 export interface Statement {
   readonly effect: 'Allow' | 'Deny';

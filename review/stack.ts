@@ -72,11 +72,3 @@ export function outputsOf(doc: TerraformDocument): OutputSummary[] {
       };
     });
 }
-
-/** `${aws_iam_role.x.arn}` (the whole string one reference) -> { type, name, attribute }, else undefined. */
-export function parseReference(value: unknown): { kind: 'resource' | 'data'; type: string; name: string; attribute: string } | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_.[\]"]+)\}$/.exec(value);
-  if (!match) return undefined;
-  return { kind: match[1] ? 'data' : 'resource', type: match[2]!, name: match[3]!, attribute: match[4]! };
-}
