@@ -249,8 +249,8 @@ export class StaticSite extends Construct {
   /** The site directory's files as one asset; each object's `source` points into it. */
   public readonly siteAsset: TerraformAsset;
   /**
-   * One object per file, keyed by object key: the site files (with `upload: 'objects'`) and the
-   * `generatedFiles`.
+   * One object per file, keyed by object key: the site files (with `upload: 'sync'` only the pages
+   * with page values) and the `generatedFiles`.
    */
   public readonly objects: Record<string, S3Object> = {};
   /**
@@ -270,6 +270,7 @@ export class StaticSite extends Construct {
   public readonly origins: string[];
 
   private readonly siteFiles: SiteFile[];
+  /** Keys of the objects Terraform writes from `content` (generated files, pages with page values). */
   private readonly generatedKeys: string[] = [];
   private readonly pageValues: Record<string, string> = {};
   private readonly apiOrigins: string[];
@@ -473,9 +474,11 @@ export class StaticSite extends Construct {
     // --- Site files -----------------------------------------------------------------------------
     this.siteAsset = new TerraformAsset(this, 'site-files', { path: siteDir, type: AssetType.DIRECTORY });
     // Pages with {{name}} placeholders are uploaded as their filled text, in either upload mode.
-    const pages = this.siteFiles.filter((file) => file.contentType.startsWith('text/html') && hasPageValues(readFileSync(file.absolutePath, 'utf8')));
-    for (const page of pages) {
-      const html = readFileSync(page.absolutePath, 'utf8');
+    const pages = this.siteFiles
+      .filter((file) => file.contentType.startsWith('text/html'))
+      .map((file) => ({ file, html: readFileSync(file.absolutePath, 'utf8') }))
+      .filter(({ html }) => hasPageValues(html));
+    for (const { file: page, html } of pages) {
       this.objects[page.key] = new S3Object(this, `file-${page.key}`, {
         bucket: this.bucket.id,
         key: page.key,
@@ -487,7 +490,7 @@ export class StaticSite extends Construct {
       });
       this.generatedKeys.push(page.key);
     }
-    const uploadedFiles = this.siteFiles.filter((file) => !pages.includes(file));
+    const uploadedFiles = this.siteFiles.filter((file) => !pages.some((page) => page.file === file));
     if (upload === 'objects') {
       for (const file of uploadedFiles) {
         this.objects[file.key] = new S3Object(this, `file-${file.key}`, {
