@@ -5,17 +5,22 @@
  * (`aws_s3_bucket_policy` and any other `aws_*_policy` resource, and the `policy` / `access_policies`
  * argument of other resources such as KMS keys, queues and topics).
  */
-import { parseReference } from '../checks/stack-view';
+import { Principal, readPolicy, Statement as PolicyStatement } from '../checks/policy';
+import { Json, parseReference, StackView, stackView } from '../checks/stack-view';
 import { Block, TerraformDocument } from './stack';
 
+/** A policy statement as the review shows it (read by the shared parser, `readPolicy` of checks/policy.ts). */
 export interface Statement {
   readonly effect: 'Allow' | 'Deny';
   readonly actions: readonly string[];
-  /** True when the statement lists NotAction (everything except `actions`). */
-  readonly notActions: boolean;
+  /** NotAction: everything except these; undefined when the statement has no NotAction. */
+  readonly notActions: readonly string[] | undefined;
   readonly resources: readonly string[];
-  readonly notResources: boolean;
+  /** NotResource: every resource except these; undefined when the statement has no NotResource. */
+  readonly notResources: readonly string[] | undefined;
+  /** `anyone (*)`, `Service ecs-tasks.amazonaws.com`, ...; NotPrincipal entries start with `not `. */
   readonly principals: readonly string[];
+  /** `test variable = value, value` */
   readonly conditions: readonly string[];
 }
 
@@ -37,8 +42,10 @@ export interface RoleTrust {
 export interface IamSummary {
   readonly roles: readonly RoleTrust[];
   readonly grants: readonly Grant[];
-  /** Policies whose statements could not be read (an expression such as `jsonencode(...)` or `file(...)`). */
-  readonly unresolved: readonly { readonly address: string; readonly policy: string }[];
+  /** Policies whose statements could not be read (an expression such as `jsonencode(...)` or `file(...)`, or not IAM JSON), and why. */
+  readonly unresolved: readonly { readonly address: string; readonly policy: string; readonly problem: string }[];
+  /** Policies that were read and have no statements (e.g. `{}`): they grant nothing. */
+  readonly empty: readonly string[];
 }
 
 const IDENTITY_POLICY_TYPES: Record<string, 'role' | 'user' | 'group'> = {
@@ -57,12 +64,17 @@ const NOT_RESOURCE_POLICIES = new Set(['aws_iam_policy', ...Object.keys(IDENTITY
 export function iamSummary(doc: TerraformDocument): IamSummary {
   const resources = doc.resource ?? {};
   const grants: Grant[] = [];
-  const unresolved: { address: string; policy: string }[] = [];
+  const unresolved: { address: string; policy: string; problem: string }[] = [];
+  const empty: string[] = [];
 
   const statementsOf = (policy: unknown, address: string): Statement[] | undefined => {
-    const statements = resolvePolicy(doc, policy);
-    if (statements === undefined) unresolved.push({ address, policy: typeof policy === 'string' ? policy : JSON.stringify(policy) });
-    return statements;
+    const document = readPolicy(policy as Json | undefined, stackOf(doc), 'policy');
+    if (!document.ok) {
+      unresolved.push({ address, policy: typeof policy === 'string' ? policy : String(JSON.stringify(policy)), problem: document.problem });
+      return undefined;
+    }
+    if (document.statements.length === 0) empty.push(address);
+    return document.statements.map(reviewStatement);
   };
   const principalName = (kind: 'role' | 'user' | 'group', ref: unknown): string => {
     if (ref === undefined || ref === null) return `${kind} (known after apply)`;
@@ -122,9 +134,9 @@ export function iamSummary(doc: TerraformDocument): IamSummary {
       grantedBy: `aws_lambda_permission.${name}`,
       effect: 'Allow',
       actions: [String(block.action)],
-      notActions: false,
+      notActions: undefined,
       resources: [block.qualifier !== undefined ? `${block.function_name}:${block.qualifier}` : String(block.function_name)],
-      notResources: false,
+      notResources: undefined,
       principals: [principal],
       conditions,
     });
@@ -147,30 +159,41 @@ export function iamSummary(doc: TerraformDocument): IamSummary {
       }
     }
   }
-  return { roles, grants, unresolved };
+  return { roles, grants, unresolved, empty };
 }
 
-/** The statements of a policy argument: a JSON string, or a reference to a policy document or policy. */
+/** The statements of a policy argument (a JSON string or object, or a reference to a policy document or policy); undefined when it cannot be read. */
 export function resolvePolicy(doc: TerraformDocument, policy: unknown): Statement[] | undefined {
-  if (policy && typeof policy === 'object' && !Array.isArray(policy)) return jsonStatements(policy);
-  if (typeof policy !== 'string') return undefined;
-  const reference = parseReference(policy);
-  if (reference) {
-    if (reference.kind === 'data' && reference.type === 'aws_iam_policy_document') {
-      const block = doc.data?.aws_iam_policy_document?.[reference.name];
-      return block ? documentStatements(block) : undefined;
-    }
-    if (reference.kind === 'resource' && reference.type === 'aws_iam_policy' && reference.attribute === 'policy') {
-      const block = doc.resource?.aws_iam_policy?.[reference.name];
-      return block ? resolvePolicy(doc, block.policy) : undefined;
-    }
-    return undefined;
+  const document = readPolicy(policy as Json | undefined, stackOf(doc), 'policy');
+  return document.ok ? document.statements.map(reviewStatement) : undefined;
+}
+
+const views = new WeakMap<TerraformDocument, StackView>();
+
+/** The shared parser's view of a review document (built once per document). */
+function stackOf(doc: TerraformDocument): StackView {
+  let view = views.get(doc);
+  if (!view) {
+    view = stackView(doc);
+    views.set(doc, view);
   }
-  try {
-    return jsonStatements(JSON.parse(policy));
-  } catch {
-    return undefined;
-  }
+  return view;
+}
+
+function reviewStatement(s: PolicyStatement): Statement {
+  return {
+    effect: s.effect,
+    actions: s.actions,
+    notActions: s.notActions,
+    resources: s.resources,
+    notResources: s.notResources,
+    principals: [...s.principals.flatMap((p) => principalNames(p, '')), ...(s.notPrincipals ?? []).flatMap((p) => principalNames(p, 'not '))],
+    conditions: s.conditions.map((c) => `${c.test} ${c.variable} = ${c.values.join(', ')}`),
+  };
+}
+
+function principalNames(principal: Principal, prefix: string): string[] {
+  return principal.identifiers.map((id) => `${prefix}${principal.type === 'AWS' && id === '*' ? 'anyone (*)' : `${principal.type} ${id}`}`);
 }
 
 function attachedPolicy(
@@ -187,54 +210,7 @@ function attachedPolicy(
     return (statementsOf(block?.policy, address) ?? []).map((s) => ({ ...s, principals: [], who, grantedBy: `${grantedBy} → ${address}` }));
   }
   // An AWS managed (or otherwise external) policy: its statements are not in the stack.
-  return [{ who, grantedBy, effect: 'Allow', actions: [`(all of managed policy ${arn})`], notActions: false, resources: [], notResources: false, principals: [], conditions: [] }];
-}
-
-/** Statements of an IAM policy JSON document (`{"Statement": [...]}` or one statement object). */
-function jsonStatements(document: any): Statement[] | undefined {
-  if (!document || typeof document !== 'object') return undefined;
-  const raw = document.Statement ?? document.statement;
-  if (raw === undefined) return undefined;
-  return asArray(raw).map((s: any) => ({
-    effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
-    actions: strings(s.Action ?? s.NotAction),
-    notActions: s.Action === undefined && s.NotAction !== undefined,
-    resources: strings(s.Resource ?? s.NotResource),
-    notResources: s.Resource === undefined && s.NotResource !== undefined,
-    principals: jsonPrincipals(s.Principal ?? s.NotPrincipal, s.Principal === undefined && s.NotPrincipal !== undefined),
-    conditions: Object.entries<Record<string, unknown>>(s.Condition ?? {}).flatMap(([test, byKey]) =>
-      Object.entries(byKey ?? {}).map(([variable, values]) => `${test} ${variable} = ${strings(values).join(', ')}`),
-    ),
-  }));
-}
-
-/** Statements of a synthesized `data.aws_iam_policy_document` (blocks as lists, Terraform argument names). */
-function documentStatements(block: Block): Statement[] {
-  return asArray(block.statement).map((s: any) => {
-    const principalBlocks = asArray(s.principals ?? s.not_principals);
-    const not = s.principals === undefined && s.not_principals !== undefined;
-    return {
-      effect: s.effect === 'Deny' ? 'Deny' : 'Allow',
-      actions: strings(s.actions ?? s.not_actions),
-      notActions: s.actions === undefined && s.not_actions !== undefined,
-      resources: strings(s.resources ?? s.not_resources),
-      notResources: s.resources === undefined && s.not_resources !== undefined,
-      principals: principalBlocks.flatMap((p: any) =>
-        strings(p.identifiers).map((id) => `${not ? 'not ' : ''}${p.type === '*' && id === '*' ? 'anyone (*)' : `${p.type} ${id}`}`),
-      ),
-      conditions: asArray(s.condition).map((c: any) => `${c.test} ${c.variable} = ${strings(c.values).join(', ')}`),
-    };
-  });
-}
-
-function jsonPrincipals(principal: unknown, not: boolean): string[] {
-  const prefix = not ? 'not ' : '';
-  if (principal === undefined) return [];
-  if (principal === '*') return [`${prefix}anyone (*)`];
-  if (typeof principal === 'string') return [`${prefix}${principal}`];
-  return Object.entries(principal as Record<string, unknown>).flatMap(([type, ids]) =>
-    strings(ids).map((id) => `${prefix}${type === 'AWS' && id === '*' ? 'anyone (*)' : `${type} ${id}`}`),
-  );
+  return [{ who, grantedBy, effect: 'Allow', actions: [`(all of managed policy ${arn})`], notActions: undefined, resources: [], notResources: undefined, principals: [], conditions: [] }];
 }
 
 function entries(blocks: Record<string, Block> | undefined): [string, Block][] {
@@ -246,10 +222,6 @@ function entries(blocks: Record<string, Block> | undefined): [string, Block][] {
 function asArray(value: unknown): any[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
-}
-
-function strings(value: unknown): string[] {
-  return asArray(value).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
 }
 
 function unique(values: readonly string[]): string[] {

@@ -281,8 +281,8 @@ function iamSection(doc: TerraformDocument): string {
     const rows = [...iam.grants].sort(grantOrder).map((g) => [
       text(g.who),
       g.effect === 'Deny' ? '**Deny**' : 'Allow',
-      (g.notActions ? 'all except ' : '') + codeList(g.actions),
-      g.resources.length === 0 ? '' : (g.notResources ? 'all except ' : '') + codeList(g.resources.map(expression)),
+      exceptList(g.actions, g.notActions, (a) => a),
+      exceptList(g.resources, g.notResources, expression),
       codeList(g.conditions.map(expression)),
       code(g.grantedBy),
     ]);
@@ -290,15 +290,26 @@ function iamSection(doc: TerraformDocument): string {
   } else {
     parts.push('No permissions are granted by this stack.');
   }
+  if (iam.empty.length > 0) {
+    parts.push(`Policies with no statements (they grant nothing): ${iam.empty.map(code).join(', ')}`);
+  }
   if (iam.unresolved.length > 0) {
     parts.push(
-      `Policies whose statements are not in the synthesized JSON (an expression), shown as written:\n\n${table(
-        ['granted by', 'policy'],
-        iam.unresolved.map((u) => [code(u.address), code(truncate(u.policy, 160))]),
+      `Policies whose statements are not in the synthesized JSON (an expression) or cannot be read, shown as written:\n\n${table(
+        ['granted by', 'policy', 'why'],
+        iam.unresolved.map((u) => [code(u.address), code(truncate(u.policy, 160)), text(u.problem)]),
       )}`,
     );
   }
   return parts.join('\n\n');
+}
+
+/** `a`, `b` for a list; `all except `x`` for a Not list (NotAction / NotResource); both when a statement has both. */
+function exceptList(values: readonly string[], except: readonly string[] | undefined, show: (value: string) => string): string {
+  const shown = codeList(values.map(show));
+  if (except === undefined) return shown;
+  const all = `all except ${codeList(except.map(show))}`;
+  return values.length === 0 ? all : `${shown}; ${all}`;
 }
 
 function grantOrder(a: Grant, b: Grant): number {

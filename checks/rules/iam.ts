@@ -27,13 +27,13 @@ export function wildcardFindings(document: Extract<PolicyDocument, { ok: true }>
     if (statement.effect !== 'Allow') return;
     const found: string[] = [];
     for (const action of statement.actions) if (hasWildcard(action)) found.push(`Action::${action}`);
-    for (const action of statement.notActions) found.push(`NotAction::${action}`);
+    for (const action of statement.notActions ?? []) found.push(`NotAction::${action}`);
     for (const resource of statement.resources) {
       if (!hasWildcard(resource)) continue;
-      const actions = statement.actions.length > 0 ? statement.actions : statement.notActions.map((a) => `not ${a}`);
+      const actions = statement.actions.length > 0 ? statement.actions : (statement.notActions ?? []).map((a) => `not ${a}`);
       for (const action of actions) found.push(`Resource::${resource} for ${action}`);
     }
-    for (const resource of statement.notResources) found.push(`NotResource::${resource}`);
+    for (const resource of statement.notResources ?? []) found.push(`NotResource::${resource}`);
     if (found.length > 0) {
       findings.push(...found);
       details.push(`${statementName(statement, index)}: ${found.join(', ')}`);

@@ -135,7 +135,7 @@ export const bucketPolicyNoWildcardPrincipal: Rule = {
     if (!document.ok) return fail(document.problem);
     const open = document.statements
       .map((s, i) => ({ s, i }))
-      .filter(({ s }) => s.effect === 'Allow' && (s.principals.some((p) => p.identifiers.includes('*')) || s.notPrincipals.length > 0));
+      .filter(({ s }) => s.effect === 'Allow' && (s.principals.some((p) => p.identifiers.includes('*')) || (s.notPrincipals ?? []).length > 0));
     return open.length === 0
       ? pass(`${document.source}: every Allow statement names its principals (${document.statements.filter((s) => s.effect === 'Allow').length} Allow statements)`)
       : fail(`${document.source}: ${open.map(({ s, i }) => statementName(s, i)).join(', ')} allows principal "*" (or uses NotPrincipal)`);
