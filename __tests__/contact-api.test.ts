@@ -59,10 +59,10 @@ describe('ContactApi function', () => {
     expect(api.handlerSourceCodeHash).toBe(bundle.sourceCodeHash);
   });
 
-  it('is arm64 Node.js 22 with explicit memory, timeout and active tracing', () => {
+  it('is arm64 Node.js 24 with explicit memory, timeout and active tracing', () => {
     expect(json).toHaveResourceWithProperties(LambdaFunction, {
       handler: LAMBDA_HANDLER,
-      runtime: 'nodejs22.x',
+      runtime: 'nodejs24.x',
       architectures: ['arm64'],
       memory_size: 256,
       timeout: 10,
@@ -91,14 +91,14 @@ describe('ContactApi function', () => {
 
   it('takes runtime settings from props', () => {
     const custom = onlyResource(
-      synthApi({ memorySize: 512, timeoutSeconds: 5, architecture: 'x86_64', runtime: 'nodejs24.x', reservedConcurrency: 5, tracing: false, requireOrigin: true }).doc,
+      synthApi({ memorySize: 512, timeoutSeconds: 5, architecture: 'x86_64', runtime: 'nodejs22.x', reservedConcurrency: 5, tracing: false, requireOrigin: true }).doc,
       'aws_lambda_function',
     );
     expect(custom).toMatchObject({
       memory_size: 512,
       timeout: 5,
       architectures: ['x86_64'],
-      runtime: 'nodejs24.x',
+      runtime: 'nodejs22.x',
       reserved_concurrent_executions: 5,
       tracing_config: { mode: 'PassThrough' },
     });

@@ -80,7 +80,7 @@ export interface ContactApiProps {
   /** Lambda architecture. @default "arm64" */
   readonly architecture?: 'arm64' | 'x86_64';
 
-  /** Lambda runtime. @default "nodejs22.x" */
+  /** Lambda runtime. @default "nodejs24.x" */
   readonly runtime?: ContactApiRuntime;
 
   /**

@@ -15,9 +15,9 @@ import { createZip } from './zip';
  * `sdk: 'external'` remains available for whoever prefers the runtime's SDK.
  */
 
-/** The Lambda runtime the bundle targets; ContactApi must use the same value. */
-export const LAMBDA_RUNTIME = 'nodejs22.x';
-/** The esbuild target matching LAMBDA_RUNTIME. */
+/** The default Lambda runtime: Node.js 24, the current LTS (nodejs22.x is deprecated in 2027). */
+export const LAMBDA_RUNTIME = 'nodejs24.x';
+/** The oldest runtime ContactApi accepts (nodejs22.x), so that one zip runs on every one of them. */
 export const ESBUILD_TARGET = 'node22';
 /** Lambda architecture the handler is tested for (pure JavaScript, so either works; arm64 is cheaper). */
 export const LAMBDA_ARCHITECTURE = 'arm64';

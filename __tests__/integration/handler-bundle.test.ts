@@ -16,6 +16,7 @@ import {
   findHandlerEntry,
   LAMBDA_RUNTIME,
 } from '../../handlers/bundle';
+import { CONTACT_API_RUNTIMES } from '../../constructs/contact-api';
 import { createZip, crc32, readZip } from '../../handlers/zip';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -111,8 +112,10 @@ test('the TypeScript entry is bundled (resolved from the module folder, not the 
   expect(findHandlerEntry()).toBe(join(ROOT, 'handlers', 'contact', 'index.ts'));
 });
 
-test('runtime constants agree', () => {
-  expect(LAMBDA_RUNTIME).toBe(`nodejs${ESBUILD_TARGET.replace('node', '')}.x`);
+test('runtime constants agree: the default runtime is accepted, and the bundle targets the oldest accepted one', () => {
+  expect(CONTACT_API_RUNTIMES).toContain(LAMBDA_RUNTIME);
+  const oldest = Math.min(...CONTACT_API_RUNTIMES.map((runtime) => Number(/^nodejs(\d+)\.x$/.exec(runtime)![1])));
+  expect(ESBUILD_TARGET).toBe(`node${oldest}`);
 });
 
 describe('zip writer', () => {

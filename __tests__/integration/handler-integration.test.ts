@@ -17,7 +17,7 @@ import {
   type LocalDynamoDb,
 } from '../../handlers/local-dynamodb';
 
-// The SDK's notice that it will drop Node 20 in 2027 (the Lambda runtime is Node 22).
+// The SDK's notice that it will drop Node 20 in 2027 (Lambda runs the handler on Node 22 or 24).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 type Handler = (event: ApiGatewayEvent | null | undefined, context?: LambdaContext) => Promise<ApiGatewayResult>;
