@@ -21,7 +21,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
-import { accountUniqueName, dnsNameToId } from './internal/names';
+import { accountUniqueName, dnsNameToId, readableConstructPath } from './internal/names';
 import { hasPageValues, isPageValueName, terraformPageContent } from './internal/page-values';
 import { contentTypeFor, listSiteFiles, SiteFile } from './internal/site-files';
 import { siteContentHash, unsyncableKey, writeSiteSyncScript } from './internal/site-sync';
@@ -301,7 +301,7 @@ export class StaticSite extends Construct {
 
     // --- Private bucket -------------------------------------------------------------------------
     this.bucket = new S3Bucket(this, 'bucket', {
-      bucketPrefix: bucketPrefix(names[0] ?? accountUniqueName(this, '').replace(/-[0-9a-f]{8}$/, '')),
+      bucketPrefix: bucketPrefix(names[0] ?? readableConstructPath(this)),
       forceDestroy: props.forceDestroy ?? upload === 'sync',
     });
     this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
