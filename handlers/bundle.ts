@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { createZip } from './zip';
@@ -42,9 +42,12 @@ export interface ContactHandlerBundle {
  * Bundles the handler and writes the zip (synchronous: constructs call it in their constructor).
  *
  * esbuild takes most of a synth's time, so the zip of an earlier build is reused when every file that
- * build read (the handler's sources and the SDK files, from esbuild's metafile) still has the same
- * content and the project's package-lock.json is unchanged (an install can move a package to another
- * path without changing the old file). Without a lock file nothing is reused.
+ * build read (from esbuild's metafile) is unchanged and so is the project's package-lock.json (an install
+ * can move a package to another path without changing the old file). Without a lock file nothing is
+ * reused. "Unchanged" is the same content for the handler's own sources, and the same size, mtime and
+ * ctime for the ~900 files under node_modules (the SDK): those are pinned by the lock file, and reading
+ * and hashing them all took longer than the rest of the cache check together; any write to one
+ * (patch-package, a reinstall) still changes its ctime.
  */
 export function bundleContactHandler(options: BundleOptions = {}): ContactHandlerBundle {
   const sdk = options.sdk ?? 'bundled';
@@ -75,17 +78,28 @@ const CACHE_DIR = join(tmpdir(), 'cdktf-contact-handler', 'cache');
 
 interface CachedBuild {
   readonly lockHash: string;
-  /** Every file esbuild read, with the SHA-256 of its content. */
+  /** Every file esbuild read: the SHA-256 of its content, or for files under node_modules its stat fingerprint. */
   readonly inputs: Record<string, string>;
   readonly zipBase64: string;
+}
+
+const isPackageFile = (file: string): boolean => file.split(sep).includes('node_modules');
+
+/** What the cache compares for one input file (see bundleContactHandler). */
+function fingerprint(file: string): string {
+  if (isPackageFile(file)) {
+    const stat = statSync(file);
+    return `stat:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  }
+  return sha256Hex(readFileSync(file));
 }
 
 function readCachedBuild(cacheFile: string, lockHash: string): Buffer | undefined {
   try {
     const record = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedBuild;
     if (record.lockHash !== lockHash) return undefined;
-    for (const [file, hash] of Object.entries(record.inputs)) {
-      if (sha256Hex(readFileSync(file)) !== hash) return undefined;
+    for (const [file, recorded] of Object.entries(record.inputs)) {
+      if (fingerprint(file) !== recorded) return undefined;
     }
     return Buffer.from(record.zipBase64, 'base64');
   } catch {
@@ -96,7 +110,7 @@ function readCachedBuild(cacheFile: string, lockHash: string): Buffer | undefine
 function writeCachedBuild(cacheFile: string, lockHash: string, inputs: readonly string[], zip: Buffer): void {
   const record: CachedBuild = {
     lockHash,
-    inputs: Object.fromEntries(inputs.map((file) => [file, sha256Hex(readFileSync(file))])),
+    inputs: Object.fromEntries(inputs.map((file) => [file, fingerprint(file)])),
     zipBase64: zip.toString('base64'),
   };
   try {

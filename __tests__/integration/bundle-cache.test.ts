@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { createZip } from '../../handlers/zip';
 import { copyProject, PROJECT_ROOT } from '../support/project-copy';
 
@@ -42,6 +42,22 @@ describe('the handler zip cache', () => {
   it('reuses the earlier zip when nothing changed', () => {
     tamper();
     expect(bundleIn(project, tempDir).sourceCodeHash).toBe(standInHash);
+  });
+
+  it('fingerprints the handler sources by content and the files under node_modules by stat', () => {
+    const inputs: Record<string, string> = JSON.parse(readFileSync(cacheFile, 'utf8')).inputs;
+    for (const [file, fingerprint] of Object.entries(inputs)) {
+      expect(fingerprint).toMatch(file.includes(`${sep}node_modules${sep}`) ? /^stat:\d+:[\d.]+:[\d.]+$/ : /^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('builds afresh when a file under node_modules was written since the build (its stat differs)', () => {
+    tamper();
+    const record = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const sdkFile = Object.keys(record.inputs).find((file) => file.includes(join('@aws-sdk', 'client-dynamodb')))!;
+    record.inputs[sdkFile] = record.inputs[sdkFile].replace(/:[\d.]+$/, ':1');
+    writeFileSync(cacheFile, JSON.stringify(record));
+    expect(bundleIn(project, tempDir).sourceCodeHash).toBe(fresh.sourceCodeHash);
   });
 
   it('builds afresh when a handler source changes', () => {
