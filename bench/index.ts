@@ -69,8 +69,61 @@ function benchSynth(): void {
   say();
   say(`Medians of ${ROUNDS} (compiled) and ${CLI_ROUNDS} (CLI) alternating rounds after a warm-up; the handler zip comes from the synth cache after the first round.`);
   say();
+  benchSynthPhases(work, compiled.ratio);
   rmSync(work, { recursive: true, force: true });
   rmSync(emptyProject, { recursive: true, force: true });
+}
+
+const PHASES = [
+  ['cdktf', 'node start-up and `require(\'cdktf\')`'],
+  ['modules', "the app's other modules (example: constructs and the provider classes they use; empty: the provider)"],
+  ['construct', 'building the construct tree'],
+  ['synth', '`app.synth()`: token resolution, validation, writing cdktf.out'],
+] as const;
+
+/**
+ * Where the compiled synth's time goes, timed inside the process (bench/apps/phases.js) in alternating
+ * rounds: what the example adds over the empty stack, phase by phase, against the headroom the ratio
+ * budget leaves.
+ */
+function benchSynthPhases(work: string, compiledRatio: number): void {
+  const run = (which: 'example' | 'empty'): Record<string, number> => {
+    const out = execFileSync(process.execPath, [join(ROOT, 'bench', 'apps', 'phases.js'), which], { cwd: work, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8' });
+    const marks = JSON.parse(out) as Record<string, number>;
+    let previous = 0;
+    return Object.fromEntries(PHASES.map(([phase]) => {
+      const ms = marks[phase]! - previous;
+      previous = marks[phase]!;
+      return [phase, ms];
+    }));
+  };
+  run('example');
+  run('empty');
+  const samples = { example: [] as Record<string, number>[], empty: [] as Record<string, number>[] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    samples.example.push(run('example'));
+    samples.empty.push(run('empty'));
+  }
+  const phaseMedian = (which: 'example' | 'empty', phase: string) => median(samples[which].map((sample) => sample[phase]!));
+  say('Where the time goes, inside the process (medians of the same number of alternating rounds; process exit not included):');
+  say();
+  say('| phase | example | empty stack | example adds |');
+  say('|---|---:|---:|---:|');
+  let exampleTotal = 0;
+  let emptyTotal = 0;
+  for (const [phase, label] of PHASES) {
+    const example = phaseMedian('example', phase);
+    const empty = phaseMedian('empty', phase);
+    exampleTotal += example;
+    emptyTotal += empty;
+    say(`| ${label} | ${ms(example)} | ${ms(empty)} | ${ms(example - empty)} |`);
+  }
+  say(`| total | ${ms(exampleTotal)} | ${ms(emptyTotal)} | ${ms(exampleTotal - emptyTotal)} |`);
+  say();
+  const headroom = (BUDGET.compiledRatio - 1) * emptyTotal;
+  const loading = phaseMedian('example', 'modules') - phaseMedian('empty', 'modules');
+  say(`A ${BUDGET.compiledRatio}x budget leaves the example ${ms(headroom)} more than the empty stack; loading its modules alone takes ${ms(loading)} more (${(loading / headroom).toFixed(2)} of the headroom), before any resource is built or synthesized. The measured ratio in process is ${(exampleTotal / emptyTotal).toFixed(2)} (${compiledRatio.toFixed(2)} as wall time).`);
+  say();
 }
 
 /** A generated site: index.html, 404.html and pages in folders of 100. */

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localHandlerEnvironment } from '../handlers/local-dynamodb';
+import { APP_COMMAND, APP_NODE_ARGS } from '../scripts/app-command';
 import { createApiGatewayHandler, type RequestLogEntry, type ThrottleLimits } from './api-gateway';
 import { ensureTable, startDynamo } from './dynamo';
 import { startFunction, type LocalFunction } from './lambda';
@@ -23,7 +24,7 @@ export interface PreviewOptions {
   readonly outDir?: string;
   /** Default `contact-site`. */
   readonly stackName?: string;
-  /** Synthesize first (`node --require tsx/cjs main.ts`). Default true. */
+  /** Synthesize first (cdktf.json's `app` command). Default true. */
   readonly synth?: boolean;
   /** 0 = any free port. Default 0. */
   readonly sitePort?: number;
@@ -74,10 +75,10 @@ export function synthesize(projectDir: string, outDir: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       process.execPath,
-      ['--require', 'tsx/cjs', 'main.ts'],
+      [...APP_NODE_ARGS],
       { cwd: projectDir, env: { ...process.env, CDKTF_OUTDIR: outDir }, maxBuffer: 16 * 1024 * 1024 },
       (error, _stdout, stderr) => {
-        if (error) reject(new Error(`preview: synthesis failed (node --require tsx/cjs main.ts):\n${stderr || error.message}`));
+        if (error) reject(new Error(`preview: synthesis failed (${APP_COMMAND}):\n${stderr || error.message}`));
         else resolvePromise();
       },
     );

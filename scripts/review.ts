@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { checkStack } from '../checks';
 import { buildReview } from '../review';
 import { findSecrets } from '../review/secrets';
+import { APP_NODE_ARGS } from './app-command';
 
 const USAGE = `Usage: npm run review -- [options]
 
@@ -89,7 +90,7 @@ const PROJECT_ROOT = resolve(__dirname, '..');
 
 function synthesize(): void {
   // The same command as cdktf.json's "app"; settings come from the environment as for `cdktf synth`.
-  execFileSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
+  execFileSync(process.execPath, [...APP_NODE_ARGS], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, CHECKPOINT_DISABLE: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -2,11 +2,12 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { APP_NODE_ARGS } from '../../scripts/app-command';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 /** What a synth of the example app needs, copied into a fresh folder; node_modules is linked, not copied. */
-const APP_FILES = ['main.ts', 'constructs', 'handlers', 'site', 'cdktf.json', 'package.json', 'tsconfig.json'];
+const APP_FILES = ['main.ts', 'constructs', 'handlers', 'site', 'scripts/no-source-maps.js', 'cdktf.json', 'package.json', 'tsconfig.json'];
 
 export function copyProject(prefix = 'project-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -19,7 +20,7 @@ export function copyProject(prefix = 'project-'): string {
 
 /** Runs the example app the way cdktf.json's `app` does, and returns the stack's cdk.tf.json. */
 export function synthExampleIn(dir: string, env: NodeJS.ProcessEnv = {}): string {
-  execFileSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
+  execFileSync(process.execPath, [...APP_NODE_ARGS], {
     cwd: dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', ...env },
     stdio: 'pipe',

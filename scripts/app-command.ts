@@ -1,0 +1,9 @@
+/**
+ * How the example app runs from source: cdktf.json's `app` is `node` with these arguments (a test keeps
+ * them equal), and the tools that synthesize the example themselves (preview, review, tests) use them too.
+ * Relative paths: run it in the project folder.
+ */
+export const APP_NODE_ARGS: readonly string[] = ['--require', 'tsx/cjs', '--require', './scripts/no-source-maps.js', 'main.ts'];
+
+/** The same command as one line, for messages. */
+export const APP_COMMAND = `node ${APP_NODE_ARGS.join(' ')}`;
