@@ -89,7 +89,8 @@ const PHASES = [
  */
 function benchSynthPhases(work: string, compiledRatio: number): void {
   const run = (which: 'example' | 'empty'): Record<string, number> => {
-    const out = execFileSync(process.execPath, [join(ROOT, 'bench', 'apps', 'phases.js'), which], { cwd: work, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8' });
+    const env = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: join(work, `phases-${which}.out`) };
+    const out = execFileSync(process.execPath, [join(ROOT, 'bench', 'apps', 'phases.js'), which], { cwd: work, env, encoding: 'utf8' });
     const marks = JSON.parse(out) as Record<string, number>;
     let previous = 0;
     return Object.fromEntries(PHASES.map(([phase]) => {
@@ -125,7 +126,7 @@ function benchSynthPhases(work: string, compiledRatio: number): void {
   const extra = (phases: readonly string[]) => phases.reduce((sum, phase) => sum + phaseMedian('example', phase) - phaseMedian('empty', phase), 0);
   const loading = extra(['modules']);
   const building = extra(['construct', 'synth']);
-  const blocks = countRefreshed(readFileSync(join(work, 'cdktf.out', 'stacks', 'contact-site', 'cdk.tf.json'), 'utf8'));
+  const blocks = countRefreshed(readFileSync(join(work, 'phases-example.out', 'stacks', 'contact-site', 'cdk.tf.json'), 'utf8'));
   const share = (part: number) => `${(part / headroom).toFixed(2)}x the headroom`;
   say(`A ${BUDGET.compiledRatio}x budget leaves the example ${ms(headroom)} more than the empty stack. Loading its modules takes ${ms(loading)} more (${share(loading)}); building and synthesizing its ${blocks} resources and data sources, ${ms(building)} more (${share(building)}) (cdktf captures a stack trace for every token, one per attribute reference, and resolves the whole tree twice). In-process ratio: ${(exampleTotal / emptyTotal).toFixed(2)} (${compiledRatio.toFixed(2)} as wall time).`);
   say();
