@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { appNodeArgsFor } from '../scripts/app-command';
 import { Command, compare, fitLine, median, timeOnce } from './measure';
 import { logXPlot } from './plot';
 
@@ -186,8 +187,7 @@ function benchScale(): void {
     const commands = UPLOAD_MODES.map((mode): Command => ({
       label: `site of ${files} (${mode})`,
       command: process.execPath,
-      // The example app's runner (cdktf.json), source-map preload included.
-      args: ['--require', 'tsx/cjs', '--require', join(ROOT, 'scripts', 'no-source-maps.js'), join(ROOT, 'bench', 'apps', 'site-app.ts')],
+      args: appNodeArgsFor(join('bench', 'apps', 'site-app.ts'), ROOT), // the example app's runner (cdktf.json)
       cwd: work,
       env: { BENCH_SITE_DIR: siteDir, BENCH_OUTDIR: join(work, `out-${files}-${mode}`), BENCH_UPLOAD: mode },
     }));

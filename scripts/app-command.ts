@@ -1,3 +1,5 @@
+import { isAbsolute, join } from 'node:path';
+
 /**
  * How the example app runs from source: cdktf.json's `app` is `node` with these arguments (a test keeps
  * them equal), and the tools that synthesize the example themselves (preview, review, tests) use them too.
@@ -7,3 +9,8 @@ export const APP_NODE_ARGS: readonly string[] = ['--require', 'tsx/cjs', '--requ
 
 /** The same command as one line, for messages. */
 export const APP_COMMAND = `node ${APP_NODE_ARGS.join(' ')}`;
+
+/** The same runner for another entry file, from any folder: the project's own files by absolute path. */
+export function appNodeArgsFor(entry: string, projectDir: string): string[] {
+  return [...APP_NODE_ARGS.slice(0, -1).map((arg) => (arg.startsWith('./') ? join(projectDir, arg) : arg)), isAbsolute(entry) ? entry : join(projectDir, entry)];
+}

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_COMMAND, APP_NODE_ARGS } from '../../scripts/app-command';
+import { APP_COMMAND, APP_NODE_ARGS, appNodeArgsFor } from '../../scripts/app-command';
 import { PROJECT_ROOT } from '../support/project-copy';
 
 /** What the app runner's preloads leave of Node's source-map support, in a child process like cdktf's. */
@@ -26,5 +26,11 @@ describe("the example app's runner", () => {
 
   it('keeps source maps on with CDKTF_APP_SOURCE_MAPS=1, for debugging', () => {
     expect(sourceMapsEnabledUnderRunner({ CDKTF_APP_SOURCE_MAPS: '1' })).toBe('true');
+  });
+
+  it('runs another entry file from any folder with the project files by absolute path', () => {
+    expect(appNodeArgsFor(join('bench', 'apps', 'site-app.ts'), '/project')).toEqual([
+      '--require', 'tsx/cjs', '--require', '/project/scripts/no-source-maps.js', '/project/bench/apps/site-app.ts',
+    ]);
   });
 });
