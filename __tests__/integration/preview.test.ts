@@ -336,6 +336,18 @@ describe('the local site', () => {
     expect((await fetch(`${preview.siteUrl}/styles.css`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
   });
 
+  test('every page links an icon that the site serves (no 404 for a favicon)', async () => {
+    const icons = new Set<string>();
+    for (const page of ['/', '/contact.html', '/thank-you.html', '/missing/']) {
+      const html = await (await fetch(`${preview.siteUrl}${page}`)).text();
+      icons.add(/<link rel="icon" href="([^"]+)"/.exec(html)?.[1] ?? `no icon link in ${page}`);
+    }
+    expect([...icons]).toEqual(['/favicon.svg']);
+    const icon = await fetch(`${preview.siteUrl}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+  });
+
   test('methods the distribution does not allow get 403, like CloudFront', async () => {
     const response = await fetch(`${preview.siteUrl}/contact`, { method: 'POST', body: 'a=b' });
     expect(response.status).toBe(403);
