@@ -83,11 +83,11 @@ interface CachedBuild {
   readonly zipBase64: string;
 }
 
-const isPackageFile = (file: string): boolean => file.split(sep).includes('node_modules');
+const isUnderNodeModules = (path: string): boolean => path.split(sep).includes('node_modules');
 
 /** What the cache compares for one input file (see bundleContactHandler). */
 function fingerprint(file: string): string {
-  if (isPackageFile(file)) {
+  if (isUnderNodeModules(file)) {
     const stat = statSync(file);
     return `stat:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
   }
@@ -124,7 +124,7 @@ function writeCachedBuild(cacheFile: string, lockHash: string, inputs: readonly 
 function findLockFile(from: string): string | undefined {
   let dir = dirname(from);
   for (;;) {
-    if (!dir.split(sep).includes('node_modules') && existsSync(join(dir, 'package-lock.json'))) {
+    if (!isUnderNodeModules(dir) && existsSync(join(dir, 'package-lock.json'))) {
       return join(dir, 'package-lock.json');
     }
     const parent = dirname(dir);
