@@ -323,8 +323,11 @@ describe('StaticSite with a custom domain', () => {
   it('writes one validation record per name on the certificate, in the hosted zone', () => {
     const validation = Object.values(records).filter((r) => r.for_each);
     expect(validation).toHaveLength(1);
+    // The set itself, as the provider's docs iterate it. Not tolist(): tolist() of a set whose members are partly
+    // unknown is wholly unknown at plan time, so `terraform plan` fails "Invalid for_each argument" for 2+ names.
+    expect(validation[0].for_each).not.toContain('tolist(');
     expect(validation[0]).toMatchObject({
-      for_each: `\${{ for key, val in tolist(${certificateAddress}.domain_validation_options): val.domain_name => val }}`,
+      for_each: `\${{ for dvo in ${certificateAddress}.domain_validation_options : dvo.domain_name => dvo }}`,
       zone_id: zone,
       name: '${each.value.resource_record_name}',
       type: '${each.value.resource_record_type}',

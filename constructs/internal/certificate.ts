@@ -1,4 +1,4 @@
-import { TerraformIterator, TerraformProvider, Token } from 'cdktf';
+import { Lazy, TerraformIterator, TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
@@ -31,8 +31,7 @@ export function dnsValidatedCertificate(
     keyAlgorithm: 'RSA_2048',
     lifecycle: { createBeforeDestroy: true },
   });
-  // Keyed by the name each record validates: known at plan time, unlike the record values.
-  const validationOptions = TerraformIterator.fromComplexList(certificate.domainValidationOptions, 'domain_name');
+  const validationOptions = TerraformIterator.fromMap(validationOptionsByName(certificate));
   const validationRecords = new Route53Record(scope, 'certificate-validation-record', {
     forEach: validationOptions,
     zoneId,
@@ -49,6 +48,22 @@ export function dnsValidatedCertificate(
     validationRecordFqdns: Token.asList(TerraformIterator.fromResources(validationRecords).pluckProperty('fqdn')),
   });
   return { certificate, validationRecords, validation };
+}
+
+/**
+ * `{ for dvo in <certificate>.domain_validation_options : dvo.domain_name => dvo }`, keyed by the name each
+ * record validates: known at plan time, unlike the record values. It iterates the set itself, as the
+ * provider's docs do: cdktf's `fromComplexList` wraps it in `tolist()`, and `tolist()` of a set whose members
+ * are partly unknown is wholly unknown at plan time, so `for_each` fails for a certificate with two or more names.
+ */
+function validationOptionsByName(certificate: AcmCertificate): Record<string, unknown> {
+  // Lazy: the address is read at synth, after any overrideLogicalId.
+  return Token.asAnyMap(
+    Lazy.anyValue({
+      produce: () =>
+        `\${{ for dvo in ${certificate.terraformResourceType}.${certificate.friendlyUniqueId}.domain_validation_options : dvo.domain_name => dvo }}`,
+    }),
+  );
 }
 
 /** `A` and `AAAA` alias records for each name, pointing at a CloudFront or API Gateway domain. */
