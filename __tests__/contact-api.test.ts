@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { ContactApi, ContactApiProps } from '../constructs';
+import { ContactApi, ContactApiProps, StaticSite } from '../constructs';
 import { bundleContactHandler, LAMBDA_HANDLER } from '../handlers/bundle';
 import { dependencyGraph, findCycle } from './support/graph';
-import { addressOf, onlyResource, resourcesOf, synthStack, Synthesized } from './support/synth';
+import { addressOf, makeSiteDir, MINIMAL_SITE, onlyResource, resourcesOf, synthStack, Synthesized } from './support/synth';
 
 const ORIGINS = ['https://www.example.com'];
 
@@ -206,6 +206,29 @@ describe('ContactApi REST API', () => {
   it('rejects the same bad origins as CorsPreflight, naming its own prop', () => {
     expect(() => synthApi({ allowedOrigins: [] })).toThrow(/ContactApi: allowedOrigins must not be empty/);
     expect(() => synthApi({ allowedOrigins: ['https://www.example.com/'] })).toThrow(/ContactApi: allowedOrigins: "https:\/\/www\.example\.com\/" is not an origin/);
+  });
+});
+
+describe('ContactApi with a site reference and a literal origin in its allowlist', () => {
+  // A site without a custom domain: its origin is https://${<distribution>.domain_name}, known at apply time.
+  const siteDir = makeSiteDir(MINIMAL_SITE);
+  const { doc } = synthStack((stack) => {
+    const site = new StaticSite(stack, 'site', { siteDir });
+    new ContactApi(stack, 'contact', { allowedOrigins: [...site.origins, 'http://localhost:3000'] });
+  });
+  const siteOrigin = `https://\${${addressOf(doc, 'aws_cloudfront_distribution')}.domain_name}`;
+
+  it('synthesizes, and the preflight template allows the reference and the literal', () => {
+    const template: string = onlyResource(doc, 'aws_api_gateway_integration_response').response_templates['application/json'];
+    expect(template).toContain(`$origin == '${siteOrigin}'`);
+    expect(template).toContain("$origin == 'http://localhost:3000'");
+  });
+
+  it('echoes the allowed Origin on the gateway error responses, and gives the handler both origins', () => {
+    for (const response of Object.values(resourcesOf(doc, 'aws_api_gateway_gateway_response'))) {
+      expect(response.response_parameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe('method.request.header.Origin');
+    }
+    expect(onlyResource(doc, 'aws_lambda_function').environment.variables.ALLOWED_ORIGINS).toBe(`${siteOrigin},http://localhost:3000`);
   });
 });
 

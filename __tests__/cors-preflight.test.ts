@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { Lazy, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 // Types of cdktf's jest matchers (the runtime side is Testing.setupJest() in setup.ts).
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { Construct } from 'constructs';
@@ -11,7 +11,8 @@ import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { CorsPreflight, CorsPreflightProps } from '../constructs/cors-preflight';
-import { validateOrigins } from '../constructs/internal/cors';
+import { corsOriginTemplate, validateOrigins } from '../constructs/internal/cors';
+import { evaluateVtl } from '../preview/vtl';
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
 
@@ -299,6 +300,38 @@ describe('CorsPreflight on a REST API of its own', () => {
       new CorsPreflight(scope, 'cors', { restApiId: api.id, resourceId: api.rootResourceId, allowOrigins: ['*'] });
     });
     expect(out).toHaveResourceWithProperties(ApiGatewayIntegration, { type: 'MOCK', rest_api_id: '${aws_api_gateway_rest_api.api.id}' });
+  });
+});
+
+describe('CorsPreflight with a Terraform reference among literal origins', () => {
+  function synthWithReference(): Resources {
+    const stack = new TerraformStack(Testing.app(), 'stack');
+    const host = new TerraformVariable(stack, 'site_host', { type: 'string' });
+    new CorsPreflight(stack, 'cors', { ...BASE, allowOrigins: [`https://${host.stringValue}`, 'http://localhost:3000'], gatewayResponses: true });
+    return (JSON.parse(Testing.synth(stack)) as { resource: Resources }).resource;
+  }
+
+  test('synthesizes: the template compares with the reference (Terraform fills it in) and with the literal', () => {
+    const json = synthWithReference();
+    const template: string = one(json, 'aws_api_gateway_integration_response').response_templates['application/json'];
+    expect(template).toContain("$origin == 'https://${var.site_host}'");
+    expect(template).toContain("$origin == 'http://localhost:3000'");
+    // As API Gateway runs it, once Terraform has put the value in.
+    const deployed = template.replace('${var.site_host}', 'd111111abcdef8.cloudfront.net');
+    for (const origin of ['https://d111111abcdef8.cloudfront.net', 'http://localhost:3000']) {
+      expect(evaluateVtl(deployed, { Origin: origin }).headerOverrides).toEqual({ 'Access-Control-Allow-Origin': origin });
+    }
+    expect(evaluateVtl(deployed, { Origin: 'https://evil.example' }).headerOverrides).toEqual({});
+    for (const r of Object.values(json.aws_api_gateway_gateway_response)) {
+      expect(r.response_parameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe('method.request.header.Origin');
+      expect(r.response_parameters['gatewayresponse.header.Vary']).toBe("'Origin'");
+    }
+  });
+
+  test('the literal text around a reference is still checked for quotes', () => {
+    const host = Lazy.stringValue({ produce: () => 'example.com' });
+    expect(() => corsOriginTemplate([`https://${host}'`, 'https://a.example'])).toThrow(/unsafe origin/);
+    expect(() => corsOriginTemplate([`https://${host}`, 'https://a.example'])).not.toThrow();
   });
 });
 

@@ -3,7 +3,7 @@
  * sends, and the same origin decision as a plain function. One place decides these facts; the
  * constructs (and the contact handler's configuration) import them from here.
  */
-import { Token } from 'cdktf';
+import { Token, Tokenization } from 'cdktf';
 import { normaliseOrigin } from '../../handlers/contact/cors';
 
 /** The HTTP methods a REST API method can be declared for (API Gateway's `ANY` aside). */
@@ -212,19 +212,28 @@ export function quoteHeaderValue(value: string): string {
  * `#set` of a null is a no-op). It writes nothing to the body. Origins are compared exactly, not
  * as regular expressions, so `.` in an origin matches only a dot.
  *
- * Needs at least one origin; origins must come from {@link validateOrigins} (no quotes).
+ * Needs at least one origin; origins must come from {@link validateOrigins} (no quotes). An origin may hold
+ * Terraform references (e.g. `https://${<distribution>.domain_name}`): Terraform fills them in before API
+ * Gateway sees the template, so only the literal text around them is checked.
  */
 export function corsOriginTemplate(origins: readonly string[]): string {
   if (origins.length === 0 || origins.includes('*')) {
     throw new Error('corsOriginTemplate needs specific origins');
   }
-  for (const o of origins) if (/['"$#\\]/.test(o)) throw new Error(`corsOriginTemplate: unsafe origin ${JSON.stringify(o)}`);
+  for (const o of origins) {
+    if (literalParts(o).some((part) => /['"$#\\]/.test(part))) throw new Error(`corsOriginTemplate: unsafe origin ${JSON.stringify(o)}`);
+  }
   const test = origins.map((o) => `$origin == '${o}'`).join(' || ');
   return [
     `#set($origin = "$!input.params().header.get('Origin')")`,
     `#if($origin == "")#set($origin = "$!input.params().header.get('origin')")#end`,
     `#if(${test})#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)#end`,
   ].join('');
+}
+
+/** The literal text of a value, without its Terraform references (`https://${ref}` -> `['https://']`). */
+function literalParts(value: string): string[] {
+  return Token.isUnresolved(value) ? Tokenization.reverseString(value).literals.map((part) => String(part)) : [value];
 }
 
 /**
