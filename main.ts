@@ -21,6 +21,8 @@ export interface ExampleConfig {
   readonly stateBucket?: string;
   readonly stateKey: string;
   readonly stateRegion?: string;
+  /** Deletion protection of the submissions table; turn it off and deploy once before a destroy. @default true */
+  readonly deletionProtection?: boolean;
 }
 
 const SETTINGS = {
@@ -32,6 +34,7 @@ const SETTINGS = {
   stateBucket: 'STATE_BUCKET',
   stateKey: 'STATE_KEY',
   stateRegion: 'STATE_REGION',
+  deletionProtection: 'DELETION_PROTECTION',
 } as const;
 
 export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): ExampleConfig {
@@ -48,7 +51,14 @@ export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): Exam
     stateBucket: read('stateBucket'),
     stateKey: read('stateKey') ?? 'contact-site/terraform.tfstate',
     stateRegion: read('stateRegion'),
+    deletionProtection: readBoolean('deletionProtection', read('deletionProtection'), true),
   };
+}
+
+function readBoolean(key: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`${key} (${SETTINGS[key as keyof typeof SETTINGS]}) must be "true" or "false", got "${value}"`);
 }
 
 // main.ts runs from source (tsx) or compiled into lib/; the example site stays at the project root.
@@ -89,7 +99,7 @@ export class ContactSiteStack extends TerraformStack {
     });
     // The site's own names are the API's CORS allowlist, and the API's URL reaches the pages
     // through config.json, written by Terraform once the stage exists.
-    this.contactApi = new ContactApi(this, 'contact', { allowedOrigins: this.site.origins });
+    this.contactApi = new ContactApi(this, 'contact', { allowedOrigins: this.site.origins, deletionProtection: config.deletionProtection ?? true });
     this.site.addApiOrigin(this.contactApi.apiOrigin);
     this.site.addGeneratedFile({
       key: 'config.json',

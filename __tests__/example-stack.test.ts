@@ -70,7 +70,15 @@ describe('the example stack', () => {
 
 describe('the example configuration', () => {
   it('has a default for everything', () => {
-    expect(readConfig(new App(), {})).toEqual({ region: 'us-east-1', redirectDomainNames: [], stateKey: 'contact-site/terraform.tfstate', domainName: undefined, hostedZoneId: undefined, hostedZoneName: undefined, stateBucket: undefined, stateRegion: undefined });
+    expect(readConfig(new App(), {})).toEqual({ region: 'us-east-1', redirectDomainNames: [], stateKey: 'contact-site/terraform.tfstate', domainName: undefined, hostedZoneId: undefined, hostedZoneName: undefined, stateBucket: undefined, stateRegion: undefined, deletionProtection: true });
+  });
+
+  it('turns the table\'s deletion protection off only when asked, and refuses anything but true or false', () => {
+    expect(readConfig(new App(), { DELETION_PROTECTION: 'false' }).deletionProtection).toBe(false);
+    expect(readConfig(new App({ context: { deletionProtection: false } }), {}).deletionProtection).toBe(false);
+    expect(() => readConfig(new App(), { DELETION_PROTECTION: 'no' })).toThrow('deletionProtection (DELETION_PROTECTION) must be "true" or "false", got "no"');
+    const table = onlyResource(synthExample({ ...NO_DOMAIN, deletionProtection: false }).doc, 'aws_dynamodb_table');
+    expect(table.deletion_protection_enabled).toBe(false);
   });
 
   it('prefers cdktf context to the environment', () => {
