@@ -1,33 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleContactHandler } from '../../handlers/bundle';
+import { packAndSynthConsumer } from '../support/consumer';
 import { PROJECT_ROOT } from '../support/project-copy';
-
-const CONSUMER_APP = `
-const { App, TerraformStack } = require('cdktf');
-const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
-const { ApiGatewayRestApi } = require('@cdktf/provider-aws/lib/api-gateway-rest-api');
-const { ApiGatewayResource } = require('@cdktf/provider-aws/lib/api-gateway-resource');
-const { StaticSite, ContactApi, CorsPreflight } = require('cdktf-contact-site');
-
-const app = new App();
-const stack = new TerraformStack(app, 'consumer');
-new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-const site = new StaticSite(stack, 'site', { siteDir: 'www' });
-const api = new ContactApi(stack, 'contact', { allowedOrigins: site.origins });
-site.addApiOrigin(api.apiOrigin);
-const orders = new ApiGatewayRestApi(stack, 'orders-api', { name: 'orders' });
-const resource = new ApiGatewayResource(stack, 'orders', { restApiId: orders.id, parentId: orders.rootResourceId, pathPart: 'orders' });
-new CorsPreflight(stack, 'orders-cors', {
-  restApiId: orders.id,
-  resourceId: resource.id,
-  allowOrigins: ['https://shop.example.com', 'https://admin.example.com'],
-  allowMethods: ['GET', 'POST'],
-});
-app.synth();
-`;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -37,24 +14,9 @@ function filesUnder(dir: string): string[] {
 
 describe('the packed library in another project', () => {
   const work = mkdtempSync(join(tmpdir(), 'package-test-'));
-  const consumer = join(work, 'consumer');
-  const env = { ...process.env, CHECKPOINT_DISABLE: '1', npm_config_audit: 'false', npm_config_fund: 'false' };
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  const tarballName = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: PROJECT_ROOT, env, encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .pop()!;
-  const tarball = join(work, tarballName);
-  mkdirSync(join(consumer, 'www'), { recursive: true });
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  writeFileSync(join(consumer, 'www', 'index.html'), '<h1>consumer</h1>');
-  writeFileSync(join(consumer, 'www', '404.html'), '<h1>missing</h1>');
-  writeFileSync(join(consumer, 'app.js'), CONSUMER_APP);
-  // --prefer-offline: npm's cache already holds every package once this repository is installed.
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: consumer, env, stdio: 'pipe' });
-  execFileSync(process.execPath, ['app.js'], { cwd: consumer, env, stdio: 'pipe' });
-  const stackDir = join(consumer, 'cdktf.out', 'stacks', 'consumer');
+  const { tarball, dir: consumer, stackDir } = packAndSynthConsumer(work);
   const doc = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
 
   it('ships compiled code, declarations and the handler source, not the tests or the example app', () => {

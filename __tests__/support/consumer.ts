@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './project-copy';
+
+/** A cdktf app in another project that uses all three constructs from the packed library. */
+export const CONSUMER_APP = `
+const { App, TerraformStack } = require('cdktf');
+const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
+const { ApiGatewayRestApi } = require('@cdktf/provider-aws/lib/api-gateway-rest-api');
+const { ApiGatewayResource } = require('@cdktf/provider-aws/lib/api-gateway-resource');
+const { StaticSite, ContactApi, CorsPreflight } = require('cdktf-contact-site');
+
+const app = new App();
+const stack = new TerraformStack(app, 'consumer');
+new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+const site = new StaticSite(stack, 'site', { siteDir: 'www' });
+const api = new ContactApi(stack, 'contact', { allowedOrigins: site.origins });
+site.addApiOrigin(api.apiOrigin);
+const orders = new ApiGatewayRestApi(stack, 'orders-api', { name: 'orders' });
+const resource = new ApiGatewayResource(stack, 'orders', { restApiId: orders.id, parentId: orders.rootResourceId, pathPart: 'orders' });
+new CorsPreflight(stack, 'orders-cors', {
+  restApiId: orders.id,
+  resourceId: resource.id,
+  allowOrigins: ['https://shop.example.com', 'https://admin.example.com'],
+  allowMethods: ['GET', 'POST'],
+});
+app.synth();
+`;
+
+export interface Consumer {
+  /** The tarball `npm pack` made. */
+  readonly tarball: string;
+  /** The consumer project's folder. */
+  readonly dir: string;
+  /** Its synthesized stack folder (holding cdk.tf.json). */
+  readonly stackDir: string;
+}
+
+/**
+ * Packs this library into `work`, installs the tarball into a fresh project there (with a site of two
+ * pages) and synthesizes CONSUMER_APP in it.
+ */
+export function packAndSynthConsumer(work: string): Consumer {
+  const env = { ...process.env, CHECKPOINT_DISABLE: '1', npm_config_audit: 'false', npm_config_fund: 'false' };
+  const tarballName = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: PROJECT_ROOT, env, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
+  const tarball = join(work, tarballName);
+  const dir = join(work, 'consumer');
+  mkdirSync(join(dir, 'www'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  writeFileSync(join(dir, 'www', 'index.html'), '<h1>consumer</h1>');
+  writeFileSync(join(dir, 'www', '404.html'), '<h1>missing</h1>');
+  writeFileSync(join(dir, 'app.js'), CONSUMER_APP);
+  // --prefer-offline: npm's cache already holds every package once this repository is installed.
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir, env, stdio: 'pipe' });
+  execFileSync(process.execPath, ['app.js'], { cwd: dir, env, stdio: 'pipe' });
+  return { tarball, dir, stackDir: join(dir, 'cdktf.out', 'stacks', 'consumer') };
+}
