@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { TerraformStack, Testing } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { readFileSync } from 'node:fs';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -307,6 +309,75 @@ describe('ContactApi deployment and stage', () => {
     expect(unmanaged.resource.aws_api_gateway_account).toBeUndefined();
     expect(Object.keys(resourcesOf(unmanaged, 'aws_iam_role'))).toHaveLength(1);
     expect(onlyResource(unmanaged, 'aws_api_gateway_stage').depends_on).toBeUndefined();
+  });
+});
+
+describe('ContactApi: one API Gateway account setting per stack and region', () => {
+  const siteDir = makeSiteDir(MINIMAL_SITE);
+  function twoForms(first: Partial<ContactApiProps> = {}, second: Partial<ContactApiProps> = {}): Synthesized {
+    return synthStack((stack) => {
+      const site = new StaticSite(stack, 'site', { siteDir });
+      new ContactApi(stack, 'contact', { allowedOrigins: site.origins, ...first });
+      new ContactApi(stack, 'newsletter', { allowedOrigins: site.origins, ...second });
+    });
+  }
+  // The addresses a deployed single-form stack (main.ts's `contact`) has in its state: they must not move.
+  const FIRST = {
+    aws_iam_role: 'contact_api-gateway-cloudwatch-role_CD0B0EB6',
+    aws_iam_role_policy: 'contact_api-gateway-cloudwatch-policy_C83D4705',
+    aws_api_gateway_account: 'contact_api-gateway-account_D94D75EE',
+  };
+
+  it('keeps the addresses of a single ContactApi', () => {
+    const { doc } = synthApi();
+    for (const [type, name] of Object.entries(FIRST)) expect(Object.keys(resourcesOf(doc, type))).toContain(name);
+  });
+
+  it('two forms: one account setting, made by the first at its old addresses, and both stages wait for it', () => {
+    const { doc } = twoForms();
+    expect(Object.keys(resourcesOf(doc, 'aws_api_gateway_account'))).toEqual([FIRST.aws_api_gateway_account]);
+    const apigwRoles = Object.keys(resourcesOf(doc, 'aws_iam_role')).filter((name) => name.includes('api-gateway-cloudwatch'));
+    expect(apigwRoles).toEqual([FIRST.aws_iam_role]);
+    const pushPolicies = Object.keys(resourcesOf(doc, 'aws_iam_role_policy')).filter((name) => name.includes('api-gateway-cloudwatch'));
+    expect(pushPolicies).toEqual([FIRST.aws_iam_role_policy]);
+    const stages = Object.values(resourcesOf(doc, 'aws_api_gateway_stage'));
+    expect(stages).toHaveLength(2);
+    for (const stage of stages) expect(stage.depends_on).toEqual([`aws_api_gateway_account.${FIRST.aws_api_gateway_account}`]);
+  });
+
+  it('shares the same objects through both constructs', () => {
+    let apis: ContactApi[] = [];
+    synthStack((stack) => {
+      apis = [new ContactApi(stack, 'contact', { allowedOrigins: ORIGINS }), new ContactApi(stack, 'newsletter', { allowedOrigins: ORIGINS })];
+    });
+    expect(apis[1].apiGatewayAccount).toBe(apis[0].apiGatewayAccount);
+    expect(apis[1].apiGatewayCloudwatchRole).toBe(apis[0].apiGatewayCloudwatchRole);
+    expect(apis[1].apiGatewayCloudwatchPolicy).toBe(apis[0].apiGatewayCloudwatchPolicy);
+  });
+
+  it('is made by the first ContactApi that manages it, and an earlier stage waits for it too', () => {
+    const { doc } = twoForms({ manageApiGatewayAccount: false });
+    const accounts = Object.keys(resourcesOf(doc, 'aws_api_gateway_account'));
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]).toMatch(/^newsletter_api-gateway-account_/);
+    for (const stage of Object.values(resourcesOf(doc, 'aws_api_gateway_stage'))) {
+      expect(stage.depends_on).toEqual([`aws_api_gateway_account.${accounts[0]}`]);
+    }
+    expect(twoForms({ manageApiGatewayAccount: false }, { manageApiGatewayAccount: false }).doc.resource.aws_api_gateway_account).toBeUndefined();
+  });
+
+  it('is one per stack: another stack of the same app makes its own', () => {
+    const app = Testing.app();
+    const stacks = ['eu', 'us'].map((id) => {
+      const stack = new TerraformStack(app, id);
+      new AwsProvider(stack, 'aws', { region: id === 'eu' ? 'eu-west-1' : 'us-east-1' });
+      new ContactApi(stack, 'contact', { allowedOrigins: ORIGINS });
+      return stack;
+    });
+    for (const stack of stacks) {
+      const doc = JSON.parse(Testing.synth(stack));
+      expect(Object.keys(resourcesOf(doc, 'aws_api_gateway_account'))).toEqual([FIRST.aws_api_gateway_account]);
+    }
   });
 });
 

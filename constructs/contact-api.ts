@@ -26,6 +26,7 @@ import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { bundleContactHandler, LAMBDA_HANDLER, LAMBDA_RUNTIME } from '../handlers/bundle';
 import { CorsPreflight } from './cors-preflight';
+import { sharedApiGatewayAccount, stageNeedsApiGatewayAccount } from './internal/api-gateway-account';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { validateOrigins } from './internal/cors';
 import { accountUniqueName } from './internal/names';
@@ -102,7 +103,8 @@ export interface ContactApiProps {
   /**
    * Manage the region's account-wide API Gateway CloudWatch role (`aws_api_gateway_account`),
    * which stage access logs need. Turn off where another stack or a landing zone sets it.
-   * Destroying it resets that setting for the whole region (AWS provider 6).
+   * Several `ContactApi`s in one stack share one setting: the first that manages it makes it, the
+   * others reuse it. Destroying it resets that setting for the whole region (AWS provider 6).
    * @default true
    */
   readonly manageApiGatewayAccount?: boolean;
@@ -177,7 +179,11 @@ export class ContactApi extends Construct {
   public readonly methodSettings: ApiGatewayMethodSettings;
   /** The region of the stack's provider, for the API's URL. */
   public readonly region: DataAwsRegion;
-  /** With `manageApiGatewayAccount`: the role API Gateway pushes logs with, and the account setting. */
+  /**
+   * With `manageApiGatewayAccount`: the role API Gateway pushes logs with, and the account setting. One per
+   * stack and region: the first `ContactApi` of the stack that manages it makes these three in its own scope,
+   * and every later one gets the same objects (and its stage waits for them too).
+   */
   public readonly apiGatewayCloudwatchRole?: IamRole;
   public readonly apiGatewayCloudwatchPolicy?: IamRolePolicy;
   public readonly apiGatewayAccount?: ApiGatewayAccount;
@@ -400,42 +406,10 @@ export class ContactApi extends Construct {
       retentionInDays: settings.logRetentionDays,
     });
     if (settings.manageApiGatewayAccount) {
-      this.apiGatewayCloudwatchRole = new IamRole(this, 'api-gateway-cloudwatch-role', {
-        name: accountUniqueName(this, 'apigw-logs'),
-        description: "API Gateway's account-wide role for pushing logs to CloudWatch",
-        assumeRolePolicy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        }),
-      });
-      this.apiGatewayCloudwatchPolicy = new IamRolePolicy(this, 'api-gateway-cloudwatch-policy', {
-        name: 'push-logs',
-        role: this.apiGatewayCloudwatchRole.id,
-        // The log-push actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs, inline: the role serves
-        // every API of the region, so its log groups are not known here.
-        policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: API_GATEWAY_LOG_ACTIONS,
-              Resource: '*',
-            },
-          ],
-        }),
-      });
-      suppressRule(
-        this.apiGatewayCloudwatchPolicy,
-        'AwsSolutions-IAM5',
-        "This is the region's account-wide API Gateway CloudWatch role (aws_api_gateway_account): it pushes the logs of every REST API in the region, " +
-          "so the log groups it writes to are not known here. The actions are those of AWS's AmazonAPIGatewayPushToCloudWatchLogs, inline instead " +
-          'of attaching the managed policy (AwsSolutions-IAM4).',
-        { appliesTo: API_GATEWAY_LOG_ACTIONS.map((action) => `Resource::* for ${action}`) },
-      );
-      this.apiGatewayAccount = new ApiGatewayAccount(this, 'api-gateway-account', {
-        cloudwatchRoleArn: this.apiGatewayCloudwatchRole.arn,
-        dependsOn: [this.apiGatewayCloudwatchPolicy],
-      });
+      const shared = sharedApiGatewayAccount(this);
+      this.apiGatewayCloudwatchRole = shared.role;
+      this.apiGatewayCloudwatchPolicy = shared.policy;
+      this.apiGatewayAccount = shared.account;
     }
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId: this.restApi.id,
@@ -443,9 +417,8 @@ export class ContactApi extends Construct {
       stageName: settings.stageName,
       xrayTracingEnabled: settings.tracing,
       accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
-      // A region without the account's CloudWatch role refuses access log settings.
-      dependsOn: this.apiGatewayAccount ? [this.apiGatewayAccount] : undefined,
     });
+    stageNeedsApiGatewayAccount(this.stage);
     if (props.webAclArn !== undefined) {
       this.webAclAssociation = new Wafv2WebAclAssociation(this, 'web-acl-association', {
         resourceArn: this.stage.arn,
@@ -517,17 +490,6 @@ export class ContactApi extends Construct {
     this.functionNameOutput = new TerraformOutput(this, 'function-name', { value: this.function.functionName, description: 'Contact handler Lambda function' });
   }
 }
-
-/** The log-push actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs. */
-const API_GATEWAY_LOG_ACTIONS = [
-  'logs:CreateLogGroup',
-  'logs:CreateLogStream',
-  'logs:DescribeLogGroups',
-  'logs:DescribeLogStreams',
-  'logs:PutLogEvents',
-  'logs:GetLogEvents',
-  'logs:FilterLogEvents',
-];
 
 /** The function rules that do not hold by design, with the reasons (see checks/). */
 function suppressFunctionRules(fn: LambdaFunction, props: ContactApiProps, settings: ContactApiSettings): void {
