@@ -239,33 +239,50 @@ describe('ContactApi deployment and stage', () => {
   const deployment = onlyResource(doc, 'aws_api_gateway_deployment');
   const stage = onlyResource(doc, 'aws_api_gateway_stage');
 
-  it('redeploys on a hash of the API definition, creating the new deployment first', () => {
-    expect(deployment.triggers.redeployment).toMatch(/^[0-9a-f]{64}$/);
+  it('redeploys on a Terraform hash of what the deployment serves, creating the new deployment first', () => {
+    const trigger: string = deployment.triggers.redeployment;
+    expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\[.*\]\)\)\}$/);
     expect(JSON.stringify(deployment.triggers)).not.toContain('timestamp');
     expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
     const integrations = Object.keys(resourcesOf(doc, 'aws_api_gateway_integration')).map((n) => `aws_api_gateway_integration.${n}`);
     expect(deployment.depends_on).toEqual(expect.arrayContaining(integrations));
   });
 
-  it('keeps the trigger when nothing changes, and changes it when a route changes', () => {
-    const again = onlyResource(synthApi().doc, 'aws_api_gateway_deployment').triggers.redeployment;
-    expect(again).toBe(deployment.triggers.redeployment);
-    const otherPath = onlyResource(synthApi({ resourcePath: 'enquiries' }).doc, 'aws_api_gateway_deployment').triggers.redeployment;
-    expect(otherPath).not.toBe(deployment.triggers.redeployment);
-    const otherOrigins = onlyResource(synthApi({ allowedOrigins: ['https://example.org'] }).doc, 'aws_api_gateway_deployment').triggers
-      .redeployment;
-    expect(otherOrigins).not.toBe(deployment.triggers.redeployment);
-    const overridden = onlyResource(
-      synthApi({}, (api) => api.postMethod.addOverride('api_key_required', true)).doc,
-      'aws_api_gateway_deployment',
-    ).triggers.redeployment;
-    expect(overridden).not.toBe(deployment.triggers.redeployment);
+  it('hashes Terraform values, so a changed reference (such as an allowed origin) redeploys the stage', () => {
+    const trigger: string = deployment.triggers.redeployment;
+    const listed = trigger.slice('${sha1(jsonencode(['.length, -']))}'.length).split(', ');
+    const named = (type: string, part: string): string => `${type}.${Object.keys(resourcesOf(doc, type)).find((n) => n.includes(part))!}`;
+    const post = named('aws_api_gateway_method', 'post-method');
+    const options = named('aws_api_gateway_method', 'cors_method');
+    const proxy = named('aws_api_gateway_integration', 'post-integration');
+    const mock = named('aws_api_gateway_integration', 'cors_integration');
+    const methodResponse = addressOf(doc, 'aws_api_gateway_method_response');
+    const integrationResponse = addressOf(doc, 'aws_api_gateway_integration_response');
+    const gatewayResponses = Object.keys(resourcesOf(doc, 'aws_api_gateway_gateway_response')).map((n) => `aws_api_gateway_gateway_response.${n}`);
+    expect(gatewayResponses).toHaveLength(2);
+    const expected = [
+      // Every route element by id: a replaced one has a new id.
+      ...[addressOf(doc, 'aws_api_gateway_resource'), post, proxy, options, mock, methodResponse, integrationResponse, ...gatewayResponses].map((a) => `${a}.id`),
+      // What changes in place.
+      `${post}.authorization`,
+      `${post}.api_key_required`,
+      `${proxy}.uri`,
+      `${mock}.request_templates`,
+      `${methodResponse}.response_parameters`,
+      `${integrationResponse}.response_parameters`,
+      `${integrationResponse}.response_templates`,
+      ...gatewayResponses.flatMap((g) => [`${g}.response_parameters`, `${g}.response_templates`, `${g}.status_code`]),
+    ];
+    expect(listed).toEqual(expect.arrayContaining(expected));
+    // Only references: no synthesized text, so nothing in it is stale when a referenced value changes.
+    for (const item of listed) expect(item).toMatch(/^aws_api_gateway_[a-z_]+\.[A-Za-z0-9_-]+\.[a-z_]+$/);
   });
 
-  it('does not redeploy for a change that is not part of the API, such as the function memory', () => {
-    expect(onlyResource(synthApi({ memorySize: 1024 }).doc, 'aws_api_gateway_deployment').triggers.redeployment).toBe(
-      deployment.triggers.redeployment,
-    );
+  it('is the same expression on every synth, whatever else changes (it cannot change on every apply)', () => {
+    expect(onlyResource(synthApi().doc, 'aws_api_gateway_deployment').triggers).toEqual(deployment.triggers);
+    expect(onlyResource(synthApi({ memorySize: 1024 }).doc, 'aws_api_gateway_deployment').triggers).toEqual(deployment.triggers);
+    const noGatewayResponses = onlyResource(synthApi({ corsGatewayResponses: false }).doc, 'aws_api_gateway_deployment').triggers.redeployment;
+    expect(noGatewayResponses).not.toContain('aws_api_gateway_gateway_response');
   });
 
   it('has a prod stage with X-Ray and JSON access logs to a log group with retention', () => {

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { AssetType, Lazy, TerraformAsset, TerraformOutput, IResolveContext, TerraformResource } from 'cdktf';
+import { AssetType, Fn, TerraformAsset, TerraformOutput, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { ApiGatewayBasePathMapping } from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name';
+import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
@@ -396,8 +396,8 @@ export class ContactApi extends Construct {
     this.deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: this.restApi.id,
       description: 'Contact API',
-      // A hash of the API's synthesized definition: a new deployment when a route changes, none otherwise.
-      triggers: { redeployment: Lazy.stringValue({ produce: (context) => definitionHash(context, definition) }) },
+      // A new deployment when what it serves changes (in Terraform's values, so a changed reference counts), none otherwise.
+      triggers: { redeployment: Fn.sha1(Fn.jsonencode(servedConfiguration(this.contactResource, this.postMethod, this.postIntegration, this.cors))) },
       lifecycle: { createBeforeDestroy: true },
       dependsOn: definition.filter((element) => element !== this.restApi),
     });
@@ -540,10 +540,46 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   errorType: '$context.error.responseType',
 });
 
-/** SHA-256 of the resolved Terraform configuration of `elements` (including any overrides). */
-function definitionHash(context: IResolveContext, elements: TerraformResource[]): string {
-  const resolved = elements.map((element) => context.resolve(element.toTerraform()));
-  return createHash('sha256').update(JSON.stringify(resolved)).digest('hex');
+/**
+ * What a deployment of the API serves, as Terraform values: every route's resource, method, integration and
+ * response by id (a replaced one gets a new id) and the values that can change in place (authorization, the
+ * integration's uri, the CORS header mappings and template, the gateway responses). The deployment's trigger is
+ * its hash, as the provider's docs recommend: a value that is a reference (such as an allowed origin that is a
+ * distribution's domain) redeploys when the referenced value changes, which a hash of the synthesized text misses.
+ */
+function servedConfiguration(
+  resource: ApiGatewayResource,
+  post: ApiGatewayMethod,
+  postIntegration: ApiGatewayIntegration,
+  cors: CorsPreflight,
+): unknown[] {
+  const gatewayResponses = [cors.gatewayResponse4xx, cors.gatewayResponse5xx].filter((r): r is ApiGatewayGatewayResponse => r !== undefined);
+  return [
+    resource.id,
+    resource.pathPart,
+    post.id,
+    post.authorization,
+    post.authorizerId,
+    post.apiKeyRequired,
+    postIntegration.id,
+    postIntegration.type,
+    postIntegration.integrationHttpMethod,
+    postIntegration.uri,
+    cors.method.id,
+    cors.method.authorization,
+    cors.method.apiKeyRequired,
+    cors.integration.id,
+    cors.integration.type,
+    cors.integration.requestTemplates,
+    cors.methodResponse.id,
+    cors.methodResponse.statusCode,
+    cors.methodResponse.responseParameters,
+    cors.integrationResponse.id,
+    cors.integrationResponse.statusCode,
+    cors.integrationResponse.responseParameters,
+    cors.integrationResponse.responseTemplates,
+    ...gatewayResponses.flatMap((response) => [response.id, response.statusCode, response.responseParameters, response.responseTemplates]),
+  ];
 }
 
 interface ContactApiSettings {
