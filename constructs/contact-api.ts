@@ -69,7 +69,7 @@ export interface ContactApiProps {
   /** Requests the stage accepts in a burst. @default 20 */
   readonly throttlingBurstLimit?: number;
 
-  /** Days to keep the function's and the API's access logs; a value CloudWatch accepts. @default 30 */
+  /** Days to keep the function's logs and the API's access and execution logs; a value CloudWatch accepts. @default 30 */
   readonly logRetentionDays?: number;
 
   /** Lambda memory in MB (128..10240); more memory also means more CPU. @default 256 */
@@ -175,6 +175,12 @@ export class ContactApi extends Construct {
   public readonly invokePermission: LambdaPermission;
   public readonly deployment: ApiGatewayDeployment;
   public readonly accessLogGroup: CloudwatchLogGroup;
+  /**
+   * `API-Gateway-Execution-Logs_<rest api id>/<stage name>`, where API Gateway writes the stage's execution logs
+   * (`logging_level` `ERROR`), with `logRetentionDays`. Made before the stage and its method settings, so that
+   * API Gateway does not make it first (without retention, and left behind on destroy).
+   */
+  public readonly executionLogGroup: CloudwatchLogGroup;
   public readonly stage: ApiGatewayStage;
   public readonly methodSettings: ApiGatewayMethodSettings;
   /** The region of the stack's provider, for the API's URL. */
@@ -405,6 +411,12 @@ export class ContactApi extends Construct {
       name: `/aws/apigateway/${apiName}/${settings.stageName}/access`,
       retentionInDays: settings.logRetentionDays,
     });
+    // Execution logging (logging_level ERROR) writes here; API Gateway would make this group itself on the
+    // first logged request, with no retention and outside Terraform, so it would outlive a destroy.
+    this.executionLogGroup = new CloudwatchLogGroup(this, 'execution-logs', {
+      name: `API-Gateway-Execution-Logs_${this.restApi.id}/${settings.stageName}`,
+      retentionInDays: settings.logRetentionDays,
+    });
     if (settings.manageApiGatewayAccount) {
       const shared = sharedApiGatewayAccount(this);
       this.apiGatewayCloudwatchRole = shared.role;
@@ -417,6 +429,7 @@ export class ContactApi extends Construct {
       stageName: settings.stageName,
       xrayTracingEnabled: settings.tracing,
       accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn: [this.executionLogGroup],
     });
     stageNeedsApiGatewayAccount(this.stage);
     if (props.webAclArn !== undefined) {
@@ -444,6 +457,7 @@ export class ContactApi extends Construct {
         // Full request/response logging would write form contents (personal data) to CloudWatch.
         dataTraceEnabled: false,
       },
+      dependsOn: [this.executionLogGroup],
     });
 
     // --- Custom domain --------------------------------------------------------------------------
