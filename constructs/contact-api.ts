@@ -29,7 +29,7 @@ import { CorsPreflight } from './cors-preflight';
 import { sharedApiGatewayAccount, stageNeedsApiGatewayAccount } from './internal/api-gateway-account';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { validateOrigins } from './internal/cors';
-import { accountUniqueName } from './internal/names';
+import { accountUniqueName, regionUniqueName } from './internal/names';
 import { suppressRule } from './internal/suppressions';
 import { checkDomainName, isConcrete, isInZone, PropError } from './internal/validate';
 
@@ -218,12 +218,12 @@ export class ContactApi extends Construct {
     super(scope, id);
     const settings = checkProps(props);
     this.allowedOrigins = validateOrigins(props.allowedOrigins, `${CONSTRUCT}: allowedOrigins`);
-    const functionName = accountUniqueName(this, 'handler');
-    const apiName = accountUniqueName(this, 'api', 128);
+    const functionName = regionUniqueName(this, 'handler');
+    const apiName = regionUniqueName(this, 'api', 128);
 
     // --- Table ----------------------------------------------------------------------------------
     this.table = new DynamodbTable(this, 'table', {
-      name: accountUniqueName(this, 'submissions', 255),
+      name: regionUniqueName(this, 'submissions', 255),
       billingMode: 'PAY_PER_REQUEST',
       hashKey: 'id',
       attribute: [{ name: 'id', type: 'S' }],
@@ -250,13 +250,16 @@ export class ContactApi extends Construct {
       name: `/aws/lambda/${functionName}`,
       retentionInDays: settings.logRetentionDays,
     });
+    // IAM names are global: outside us-east-1 the role's name carries the region, unlike the function's. A new
+    // name replaces role and policy; creating the new ones first keeps the function's permissions throughout.
     this.functionRole = new IamRole(this, 'function-role', {
-      name: functionName,
+      name: accountUniqueName(this, 'handler'),
       description: 'Contact form handler: writes submissions, nothing else',
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       }),
+      lifecycle: { createBeforeDestroy: true },
     });
     const logActions = ['logs:CreateLogStream', 'logs:PutLogEvents'];
     const logStreams = `${this.functionLogGroup.arn}:*`;
@@ -297,6 +300,7 @@ export class ContactApi extends Construct {
       name: 'contact-handler',
       role: this.functionRole.id,
       policy: this.functionPolicyDocument.json,
+      lifecycle: { createBeforeDestroy: true },
     });
     suppressRule(
       this.functionPolicy,

@@ -353,6 +353,9 @@ export class StaticSite extends Construct {
       runtime: 'cloudfront-js-2.0',
       publish: true,
       code: viewerRequestFunctionCode({ canonicalHost: names[0], redirectHosts: names.slice(1) }),
+      // A new name (e.g. another region part) replaces the function, and CloudFront refuses to delete one that a
+      // distribution still uses: the new one must be associated first.
+      lifecycle: { createBeforeDestroy: true },
     });
 
     let viewerCertificate: CloudfrontDistributionConfig['viewerCertificate'] = { cloudfrontDefaultCertificate: true };
