@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
@@ -315,6 +315,18 @@ describe('StaticSite with a custom domain', () => {
       validation_method: 'DNS',
       lifecycle: { create_before_destroy: true },
     });
+  });
+
+  it("tags the certificate: the us-east-1 provider gets the stack provider's default_tags", () => {
+    const siteDir = makeSiteDir(MINIMAL_SITE);
+    const tags = { Project: 'contact-site', ManagedBy: 'cdktf' };
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'test');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1', defaultTags: [{ tags }] });
+    new StaticSite(stack, 'site', { siteDir, ...DOMAIN });
+    const providers = (JSON.parse(Testing.synth(stack)) as Synthesized['doc']).provider!.aws;
+    expect(providers.find((p) => p.alias === 'site-us-east-1')).toEqual({ alias: 'site-us-east-1', region: 'us-east-1', default_tags: [{ tags }] });
+    expect(providers.find((p) => !p.alias)!.default_tags).toEqual([{ tags }]);
   });
 
   it('looks the hosted zone up by name', () => {

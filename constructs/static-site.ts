@@ -23,6 +23,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { accountUniqueName, dnsNameToId, readableConstructPath } from './internal/names';
 import { hasPageValues, isPageValueName, terraformPageContent } from './internal/page-values';
+import { defaultAwsProvider } from './internal/providers';
 import { contentTypeFor, listSiteFiles, SiteFile } from './internal/site-files';
 import { siteContentHash, unsyncableKey, writeSiteSyncScript } from './internal/site-sync';
 import { suppressRule } from './internal/suppressions';
@@ -109,7 +110,8 @@ export interface StaticSiteProps {
   /**
    * The AWS provider for the certificate, whose region must be us-east-1. Pass one to reuse its
    * credentials or assumed role.
-   * @default a provider aliased `<id>-us-east-1` that uses the default credential chain
+   * @default a provider aliased `<id>-us-east-1` that uses the default credential chain, with the
+   *   `default_tags` of the stack's default AWS provider
    */
   readonly certificateProvider?: AwsProvider;
 
@@ -237,7 +239,7 @@ export class StaticSite extends Construct {
   /** Rewrites `/path/` to `/path/index.html` and redirects `redirectDomainNames`. */
   public readonly viewerRequestFunction: CloudfrontFunction;
   public readonly distribution: CloudfrontDistribution;
-  /** The provider used for the certificate, when this construct made one. */
+  /** The provider used for the certificate, when this construct made one (with the stack provider's `default_tags`). */
   public readonly certificateProvider?: AwsProvider;
   public readonly certificate?: AcmCertificate;
   /** One record per name on the certificate, made with `for_each` over its validation options. */
@@ -373,6 +375,8 @@ export class StaticSite extends Construct {
           this.certificateProvider = new AwsProvider(this, 'certificate-provider', {
             alias: `${dnsNameToId(id)}-us-east-1`,
             region: 'us-east-1',
+            // The stack's tags reach the certificate too, as they reach every resource of the default provider.
+            defaultTags: defaultAwsProvider(this)?.defaultTags,
           });
         }
         const provider = props.certificateProvider ?? this.certificateProvider!;
