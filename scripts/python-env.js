@@ -158,7 +158,7 @@ function ensurePythonEnv() {
   });
 }
 
-module.exports = { ensurePythonEnv, isUpToDate, venvPython, PythonEnvError, VENV_DIR, REQUIREMENTS };
+module.exports = { ensurePythonEnv, isUpToDate, venvPython, basePython, PythonEnvError, VENV_DIR, REQUIREMENTS };
 
 if (require.main === module) {
   try {

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 
@@ -70,6 +71,19 @@ def build_app() -> ResettingApp:
     return ResettingApp(double)
 
 
+def port_taken(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -86,13 +100,15 @@ def main(argv: list[str]) -> int:
         return 2
 
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    in_use = f"local-aws: port {args.port} on {args.host} is already in use"
+    if args.port and port_taken(args.host, args.port):
+        log(in_use)
+        return 3
     try:
         server = make_server(args.host, args.port, build_app(), threaded=True, request_handler=MotoRequestHandler)
-    except OSError as err:
-        if err.errno == errno.EADDRINUSE:
-            log(f"local-aws: port {args.port} on {args.host} is already in use")
-            return 3
-        raise
+    except SystemExit:  # werkzeug exits when the bind fails (taken between the check and here)
+        log(in_use)
+        return 3
 
     port = server.server_port
     stopping = threading.Event()
