@@ -217,12 +217,12 @@ describe('StaticSite security headers', () => {
   const { json, doc } = synthSite({ apiOrigins: ['https://abc123.execute-api.eu-west-1.amazonaws.com'] });
   const headers = onlyResource(doc, 'aws_cloudfront_response_headers_policy');
 
-  it('sends HSTS, nosniff, DENY framing and a strict referrer policy', () => {
+  it('sends HSTS (without includeSubDomains by default), nosniff, DENY framing and a strict referrer policy', () => {
     expect(json).toHaveResourceWithProperties(CloudfrontResponseHeadersPolicy, {
       security_headers_config: expect.objectContaining({
         strict_transport_security: {
           access_control_max_age_sec: 63072000,
-          include_subdomains: true,
+          include_subdomains: false,
           preload: false,
           override: true,
         },
@@ -259,10 +259,35 @@ describe('StaticSite security headers', () => {
     ).toBe("default-src 'self' https://cdn.example.net");
   });
 
+  it('adds includeSubDomains only when asked to', () => {
+    const optedIn = onlyResource(synthSite({ hstsIncludeSubdomains: true }).doc, 'aws_cloudfront_response_headers_policy');
+    expect(optedIn.security_headers_config.strict_transport_security.include_subdomains).toBe(true);
+  });
+
   it('can be turned off', () => {
     const off = synthSite({ securityHeaders: false });
     expect(off.doc.resource.aws_cloudfront_response_headers_policy).toBeUndefined();
     expect(onlyResource(off.doc, 'aws_cloudfront_distribution').default_cache_behavior.response_headers_policy_id).toBeUndefined();
+  });
+});
+
+describe('StaticSite HSTS on the redirect names', () => {
+  // CloudFront's documentation promises the response headers policy on responses from the cache and the origin;
+  // the redirect names' 301s come from the viewer-request function, so they carry the header themselves.
+  const redirect = (props: Partial<StaticSiteProps>): any =>
+    runViewerRequest(onlyResource(synthSite({ ...DOMAIN, ...props }).doc, 'aws_cloudfront_function').code, 'example.com', '/');
+
+  it('sends the same HSTS header as the canonical name, without includeSubDomains by default', () => {
+    // Otherwise the apex example.com would tell browsers that every subdomain of example.com is HTTPS-only.
+    const response = redirect({});
+    expect(response.statusCode).toBe(301);
+    expect(response.headers['strict-transport-security']).toEqual({ value: 'max-age=63072000' });
+  });
+
+  it('adds includeSubDomains there too when asked to, and sends none without security headers', () => {
+    expect(redirect({ hstsIncludeSubdomains: true }).headers['strict-transport-security']).toEqual({ value: 'max-age=63072000; includeSubDomains' });
+    expect(redirect({ securityHeaders: false }).headers['strict-transport-security']).toBeUndefined();
+    expect(redirect({ securityHeaders: false }).headers.location).toEqual({ value: 'https://www.example.com/' });
   });
 });
 
@@ -543,6 +568,8 @@ describe('StaticSite rejects props that cannot work', () => {
     ['a duplicated name', { ...DOMAIN, redirectDomainNames: ['www.example.com'] }, undefined, /redirectDomainNames lists "www\.example\.com" twice/],
     ['an unknown price class', { priceClass: 'PriceClass_Cheap' as never }, undefined, /priceClass "PriceClass_Cheap" is not one of/],
     ['an empty CSP', { contentSecurityPolicy: ' ' }, undefined, /contentSecurityPolicy must be a non-empty, single-line policy/],
+    ['includeSubDomains without security headers', { securityHeaders: false, hstsIncludeSubdomains: true }, undefined, /StaticSite: hstsIncludeSubdomains needs securityHeaders/],
+    ['a non-boolean hstsIncludeSubdomains', { hstsIncludeSubdomains: 'yes' as never }, undefined, /StaticSite: hstsIncludeSubdomains must be a boolean/],
   ];
 
   it.each(cases)('%s', (_name, props, files, message) => {

@@ -122,11 +122,22 @@ export interface StaticSiteProps {
   readonly errorPagePath?: string;
 
   /**
-   * Adds HSTS, `X-Content-Type-Options`, `X-Frame-Options`, `Referrer-Policy`, `Permissions-Policy`
-   * and a Content-Security-Policy to every response.
+   * Adds HSTS (two years; `includeSubDomains` only with `hstsIncludeSubdomains`), `X-Content-Type-Options`,
+   * `X-Frame-Options`, `Referrer-Policy`, `Permissions-Policy` and a Content-Security-Policy to every
+   * response; the 301s of `redirectDomainNames` carry the same HSTS header.
    * @default true
    */
   readonly securityHeaders?: boolean;
+
+  /**
+   * Adds `includeSubDomains` to the HSTS header. Every name of the site sends that header, the
+   * `redirectDomainNames` with their 301s included (and the canonical name may be an apex itself), so for
+   * a site on `www.example.com` that redirects `example.com` this tells browsers to use only HTTPS for
+   * every subdomain of `example.com`, for two years. Turn it on only when all of them serve HTTPS.
+   * Needs `securityHeaders`.
+   * @default false
+   */
+  readonly hstsIncludeSubdomains?: boolean;
 
   /**
    * The whole Content-Security-Policy value, replacing the default one.
@@ -346,15 +357,20 @@ export class StaticSite extends Construct {
     this.cachePolicy = new DataAwsCloudfrontCachePolicy(this, 'caching-optimized', {
       name: CACHING_OPTIMIZED_POLICY_NAME,
     });
+    const hsts = checkHsts(props);
     if (props.securityHeaders ?? true) {
-      this.responseHeadersPolicy = this.createResponseHeadersPolicy(props);
+      this.responseHeadersPolicy = this.createResponseHeadersPolicy(props, hsts!);
     }
     this.viewerRequestFunction = new CloudfrontFunction(this, 'viewer-request', {
       name: accountUniqueName(this, 'viewer-request'),
       comment: 'Serves /path/index.html for /path/ and redirects secondary names to the canonical one',
       runtime: 'cloudfront-js-2.0',
       publish: true,
-      code: viewerRequestFunctionCode({ canonicalHost: names[0], redirectHosts: names.slice(1) }),
+      code: viewerRequestFunctionCode({
+        canonicalHost: names[0],
+        redirectHosts: names.slice(1),
+        strictTransportSecurity: hsts && strictTransportSecurityValue(hsts),
+      }),
       // A new name (e.g. another region part) replaces the function, and CloudFront refuses to delete one that a
       // distribution still uses: the new one must be associated first.
       lifecycle: { createBeforeDestroy: true },
@@ -614,7 +630,7 @@ export class StaticSite extends Construct {
     return object;
   }
 
-  private createResponseHeadersPolicy(props: StaticSiteProps): CloudfrontResponseHeadersPolicy {
+  private createResponseHeadersPolicy(props: StaticSiteProps, hsts: Hsts): CloudfrontResponseHeadersPolicy {
     // Lazy, so that an API created after the site can still be added with addApiOrigin().
     const csp = props.contentSecurityPolicy ?? Lazy.stringValue({ produce: () => defaultContentSecurityPolicy(this.apiOrigins) });
     if (isConcrete(csp) && (csp.trim() === '' || /[\r\n]/.test(csp))) {
@@ -625,8 +641,8 @@ export class StaticSite extends Construct {
       comment: 'Security headers for the static site',
       securityHeadersConfig: {
         strictTransportSecurity: {
-          accessControlMaxAgeSec: 63072000,
-          includeSubdomains: true,
+          accessControlMaxAgeSec: hsts.maxAgeSeconds,
+          includeSubdomains: hsts.includeSubdomains,
           preload: false,
           override: true,
         },
@@ -640,6 +656,31 @@ export class StaticSite extends Construct {
       },
     });
   }
+}
+
+/** The HSTS settings, sent by the response headers policy and by the redirects of the viewer-request function. */
+interface Hsts {
+  readonly maxAgeSeconds: number;
+  readonly includeSubdomains: boolean;
+}
+
+/** Two years, the value hstspreload.org asks for. */
+const HSTS_MAX_AGE_SECONDS = 63_072_000;
+
+/** The HSTS settings with `securityHeaders` (`undefined` without); validates `hstsIncludeSubdomains`. */
+function checkHsts(props: StaticSiteProps): Hsts | undefined {
+  const includeSubdomains = props.hstsIncludeSubdomains ?? false;
+  if (typeof includeSubdomains !== 'boolean') throw new PropError(CONSTRUCT, 'hstsIncludeSubdomains', 'must be a boolean');
+  if (!(props.securityHeaders ?? true)) {
+    if (props.hstsIncludeSubdomains !== undefined) throw new PropError(CONSTRUCT, 'hstsIncludeSubdomains', 'needs securityHeaders (no HSTS header is sent without it)');
+    return undefined;
+  }
+  return { maxAgeSeconds: HSTS_MAX_AGE_SECONDS, includeSubdomains };
+}
+
+/** The header as CloudFront writes it from the policy's settings. */
+function strictTransportSecurityValue(hsts: Hsts): string {
+  return `max-age=${hsts.maxAgeSeconds}${hsts.includeSubdomains ? '; includeSubDomains' : ''}`;
 }
 
 /** `default-src 'self'`, plus the API origins for `fetch` and plain form posts. */

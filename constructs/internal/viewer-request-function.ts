@@ -4,6 +4,12 @@ export interface ViewerRequestFunctionOptions {
   readonly canonicalHost?: string;
   /** Hosts answered with a 301 to `https://<canonicalHost><uri>`, query string kept. */
   readonly redirectHosts: readonly string[];
+  /**
+   * `Strict-Transport-Security` value sent with those 301s. CloudFront's documentation promises a response
+   * headers policy only on responses from the cache or the origin, not on responses a viewer-request
+   * function generates, so the redirects carry it themselves. @default none
+   */
+  readonly strictTransportSecurity?: string;
 }
 
 /**
@@ -28,7 +34,10 @@ export function viewerRequestFunctionCode(options: ViewerRequestFunctionOptions)
       '      return values.map(function (v) { return v.value === "" ? name : name + "=" + v.value; }).join("&");',
       '    }).join("&");',
       `    var location = "https://${options.canonicalHost}" + request.uri + (query ? "?" + query : "");`,
-      '    return { statusCode: 301, statusDescription: "Moved Permanently", headers: { location: { value: location } } };',
+      `    var headers = { location: { value: location }${
+        options.strictTransportSecurity ? `, "strict-transport-security": { value: ${JSON.stringify(options.strictTransportSecurity)} }` : ''
+      } };`,
+      '    return { statusCode: 301, statusDescription: "Moved Permanently", headers: headers };',
       '  }',
     );
   }
