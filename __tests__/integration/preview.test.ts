@@ -330,7 +330,7 @@ describe('the local site', () => {
     expect(await home.text()).toContain('<title>Home · Example Co.</title>');
     const missing = await fetch(`${preview.siteUrl}/missing/`);
     expect(missing.status).toBe(404);
-    expect(missing.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
+    expect(missing.headers.get('strict-transport-security')).toBe('max-age=63072000');
     expect(await missing.text()).toContain('<h1>Page not found</h1>');
     const etag = css.headers.get('etag')!;
     expect((await fetch(`${preview.siteUrl}/styles.css`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
