@@ -220,6 +220,7 @@ const CONSTRUCT = 'StaticSite';
 // AWS's managed cache policy for static content (gzip + brotli, no cookies or query strings in the key).
 const CACHING_OPTIMIZED_POLICY_NAME = 'Managed-CachingOptimized';
 const SITE_ORIGIN_ID = 'site-bucket';
+const SITE_ASSET_FOLDER = 'files';
 
 /**
  * A static website on a private S3 bucket behind CloudFront with origin access control, with
@@ -495,7 +496,9 @@ export class StaticSite extends Construct {
       : {};
 
     // --- Site files -----------------------------------------------------------------------------
-    this.siteAsset = new TerraformAsset(this, 'site-files', { path: siteDir, type: AssetType.DIRECTORY });
+    // A fixed folder name instead of cdktf's hash of the whole folder: with that hash, one edited file moved
+    // every object's `source` path, and Terraform planned an update of every object. source_hash tracks content.
+    this.siteAsset = new TerraformAsset(this, 'site-files', { path: siteDir, type: AssetType.DIRECTORY, assetHash: SITE_ASSET_FOLDER });
     // Pages with {{name}} placeholders are uploaded as their filled text, in either upload mode.
     const pages = this.siteFiles
       .filter((file) => file.contentType.startsWith('text/html'))
