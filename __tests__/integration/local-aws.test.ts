@@ -42,7 +42,17 @@ import {
   type DistributionConfig,
   type ResponseHeadersPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
-import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateFunctionCommand as CreateLambdaFunctionCommand,
+  GetFunctionCommand as GetLambdaFunctionCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListFunctionsCommand as ListLambdaFunctionsCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { basePython, ensurePythonEnv, isUpToDate } from '../../scripts/python-env';
 import { LocalAwsError, OVERRIDE_FILE, providerOverride, startLocalAws, type LocalAws } from '../../scripts/local-aws';
 
@@ -433,7 +443,8 @@ describe('the CloudFront test double: distributions', () => {
     });
     const got = await cloudfront.send(new GetDistributionCommand({ Id: id }));
     expect(got.ETag).toBe(created.ETag);
-    expect(got.Distribution!.DistributionConfig).toEqual(config('ref-site'));
+    // As sent, plus the empty OriginGroups AWS returns (the provider reads it without a nil check).
+    expect(got.Distribution!.DistributionConfig).toEqual({ ...config('ref-site'), OriginGroups: { Quantity: 0 } });
     // What moto 5.2.5 itself drops or adds: the double keeps what was sent and adds nothing.
     expect(got.Distribution!.DistributionConfig!.Origins!.Items![0]!.OriginAccessControlId).toBe(oacId);
     expect(got.Distribution!.DistributionConfig!.DefaultCacheBehavior!.FunctionAssociations!.Items).toEqual([{ EventType: 'viewer-request', FunctionARN: functionArn }]);
@@ -502,17 +513,102 @@ describe('the CloudFront test double: distributions', () => {
 });
 
 describe('everything else is moto', () => {
+  const s3 = () => new S3Client({ region: REGION, endpoint: local.endpoint, credentials: local.credentials, forcePathStyle: true });
+
   test('S3: create a bucket, put an object with its headers, get it back', async () => {
-    const s3 = new S3Client({ region: REGION, endpoint: local.endpoint, credentials: local.credentials, forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: 'local-aws-test' }));
-    await s3.send(new PutObjectCommand({ Bucket: 'local-aws-test', Key: 'index.html', Body: '<h1>hi</h1>', ContentType: 'text/html; charset=utf-8', CacheControl: 'no-cache' }));
-    const object = await s3.send(new GetObjectCommand({ Bucket: 'local-aws-test', Key: 'index.html' }));
+    await s3().send(new CreateBucketCommand({ Bucket: 'local-aws-test' }));
+    await s3().send(new PutObjectCommand({ Bucket: 'local-aws-test', Key: 'index.html', Body: '<h1>hi</h1>', ContentType: 'text/html; charset=utf-8', CacheControl: 'no-cache' }));
+    const object = await s3().send(new GetObjectCommand({ Bucket: 'local-aws-test', Key: 'index.html' }));
     expect({ type: object.ContentType, cache: object.CacheControl, body: await object.Body!.transformToString() }).toEqual({
       type: 'text/html; charset=utf-8',
       cache: 'no-cache',
       body: '<h1>hi</h1>',
     });
-    expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toContain('local-aws-test');
+    expect((await s3().send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toContain('local-aws-test');
+  });
+
+  test("moto fix: a bucket policy's conditional statements do not deny its owner (the site's TLS-only Deny, the OAC Allow)", async () => {
+    await s3().send(new CreateBucketCommand({ Bucket: 'local-aws-policy' }));
+    await s3().send(new PutObjectCommand({ Bucket: 'local-aws-policy', Key: 'index.html', Body: 'x', ContentType: 'text/html' }));
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowCloudFrontReadViaOAC',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::local-aws-policy/*',
+          Condition: { StringEquals: { 'AWS:SourceArn': `arn:aws:cloudfront::${local.accountId}:distribution/EXAMPLE` } },
+        },
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::local-aws-policy', 'arn:aws:s3:::local-aws-policy/*'],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    };
+    await s3().send(new PutBucketPolicyCommand({ Bucket: 'local-aws-policy', Policy: JSON.stringify(policy) }));
+    // moto 5.2.5 alone answers 403 to both (it counts the unmet conditions as met).
+    expect((await s3().send(new HeadObjectCommand({ Bucket: 'local-aws-policy', Key: 'index.html' }))).ContentType).toBe('text/html');
+    expect(await (await s3().send(new GetObjectCommand({ Bucket: 'local-aws-policy', Key: 'index.html' }))).Body!.transformToString()).toBe('x');
+  });
+
+  test('moto fix: resetting the API Gateway account role without a value (how the provider destroys aws_api_gateway_account)', async () => {
+    const apigateway = new APIGatewayClient({ region: REGION, endpoint: local.endpoint, credentials: local.credentials });
+    const roleArn = `arn:aws:iam::${local.accountId}:role/apigw-logs`;
+    await apigateway.send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: roleArn }] }));
+    expect((await apigateway.send(new GetAccountCommand({}))).cloudwatchRoleArn).toBe(roleArn);
+    await apigateway.send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn' }] }));
+    expect((await apigateway.send(new GetAccountCommand({}))).cloudwatchRoleArn).toBeUndefined();
+  });
+
+  describe("Lambda: moto's function with the LoggingConfig double", () => {
+    const lambda = () => new LambdaClient({ region: REGION, endpoint: local.endpoint, credentials: local.credentials });
+    let role: string;
+    const zip = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64'); // an empty zip archive
+
+    beforeAll(async () => {
+      const iam = new IAMClient({ region: REGION, endpoint: local.endpoint, credentials: local.credentials });
+      const assume = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+      role = (await iam.send(new CreateRoleCommand({ RoleName: 'local-aws-fn', AssumeRolePolicyDocument: JSON.stringify(assume) }))).Role!.Arn!;
+    });
+
+    test('stored, not run: nodejs24.x on arm64 with its environment; the LoggingConfig sent is read back by every read', async () => {
+      const logging = { LogFormat: 'JSON' as const, LogGroup: '/custom/contact', ApplicationLogLevel: 'INFO' as const, SystemLogLevel: 'WARN' as const };
+      const created = await lambda().send(
+        new CreateLambdaFunctionCommand({
+          FunctionName: 'local-aws-fn',
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          Role: role,
+          Code: { ZipFile: zip },
+          Environment: { Variables: { TABLE_NAME: 'submissions' } },
+          LoggingConfig: logging,
+        }),
+      );
+      expect(created.LoggingConfig).toEqual(logging);
+      const configuration = await lambda().send(new GetFunctionConfigurationCommand({ FunctionName: 'local-aws-fn' }));
+      expect(configuration).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Role: role, Environment: { Variables: { TABLE_NAME: 'submissions' } }, LoggingConfig: logging });
+      expect((await lambda().send(new GetLambdaFunctionCommand({ FunctionName: created.FunctionArn }))).Configuration?.LoggingConfig).toEqual(logging);
+
+      const updated = await lambda().send(new UpdateFunctionConfigurationCommand({ FunctionName: 'local-aws-fn', LoggingConfig: { LogFormat: 'Text', LogGroup: '/custom/other' } }));
+      expect(updated.LoggingConfig).toEqual({ LogFormat: 'Text', LogGroup: '/custom/other' });
+      const listed = await lambda().send(new ListLambdaFunctionsCommand({}));
+      expect(listed.Functions?.find((f) => f.FunctionName === 'local-aws-fn')?.LoggingConfig).toEqual({ LogFormat: 'Text', LogGroup: '/custom/other' });
+    });
+
+    test("a function given no LoggingConfig reads back AWS's default", async () => {
+      await lambda().send(new CreateLambdaFunctionCommand({ FunctionName: 'local-aws-plain', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: role, Code: { ZipFile: zip } }));
+      expect((await lambda().send(new GetFunctionConfigurationCommand({ FunctionName: 'local-aws-plain' }))).LoggingConfig).toEqual({
+        LogFormat: 'Text',
+        LogGroup: '/aws/lambda/local-aws-plain',
+      });
+    });
   });
 });
 

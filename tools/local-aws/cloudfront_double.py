@@ -26,7 +26,9 @@ Everything else (origin access controls included) goes on to moto unchanged. Req
 CloudFront operation under the double's paths that it does not implement get a 501 naming it.
 
 Stored configurations are kept as the XML elements the client sent and written back as they
-came (element order and values unchanged), so a read returns exactly what was written.
+came (element order and values unchanged), so a read returns exactly what was written, with one
+addition AWS makes too: a distribution without origin groups reads back an empty
+``<OriginGroups><Quantity>0</Quantity></OriginGroups>`` (the provider reads it without a nil check).
 """
 
 from __future__ import annotations
@@ -746,8 +748,18 @@ class Ops:
             active = sub(root, tag)
             sub(active, "Enabled", False)
             sub(active, "Quantity", 0)
-        root.append(renamed(distribution.config, "DistributionConfig"))
+        root.append(Ops.config_as_read(distribution))
         return root
+
+    @staticmethod
+    def config_as_read(distribution: Distribution) -> ET.Element:
+        """The stored DistributionConfig, plus the empty OriginGroups AWS returns when none were given."""
+        config = renamed(distribution.config, "DistributionConfig")
+        if child(config, "OriginGroups") is None:
+            groups = ET.Element("OriginGroups")
+            sub(groups, "Quantity", 0)
+            config.insert(list(config).index(child(config, "Origins")) + 1, groups)
+        return config
 
     @staticmethod
     def get_distribution_or_404(store: Store, distribution_id: str) -> Distribution:
@@ -799,7 +811,7 @@ class Ops:
     @staticmethod
     def get_distribution_config(double: CloudFrontDouble, store: Store, request: Request, args: list[str]) -> Response:
         distribution = Ops.get_distribution_or_404(store, args[0])
-        return xml_response(200, renamed(distribution.config, "DistributionConfig"), {"ETag": distribution.etag})
+        return xml_response(200, Ops.config_as_read(distribution), {"ETag": distribution.etag})
 
     @staticmethod
     def update_distribution(double: CloudFrontDouble, store: Store, request: Request, args: list[str]) -> Response:
@@ -845,8 +857,9 @@ class Ops:
                 sub(summary, "Status", double.distribution_status(distribution))
                 sub(summary, "LastModifiedTime", timestamp(distribution.modified))
                 sub(summary, "DomainName", distribution.domain_name)
+                config = Ops.config_as_read(distribution)
                 for name in summary_fields:
-                    found = child(distribution.config, name)
+                    found = child(config, name)
                     if found is not None:
                         summary.append(copy.deepcopy(found))
         return xml_response(200, root)

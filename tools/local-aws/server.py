@@ -1,5 +1,6 @@
 """The local AWS of the project's tests and of `npm run local-aws`: moto's server app with the
-CloudFront TEST DOUBLE (cloudfront_double.py) in front of it, in one process, on a loopback port.
+TEST DOUBLES in front of it (cloudfront_double.py, lambda_double.py) and the corrections of
+moto_fixes.py, in one process, on a loopback port.
 
     python server.py [--host 127.0.0.1] [--port 0] [--verbose] [--exit-on-stdin-eof]
 
@@ -34,7 +35,9 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app  # noqa: E402
 
+import moto_fixes  # noqa: E402
 from cloudfront_double import CloudFrontDouble, MotoReferences  # noqa: E402
+from lambda_double import LambdaLoggingConfigDouble  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -52,23 +55,27 @@ def account_id_for(access_key: str) -> str:
 
 
 class ResettingApp:
-    """Passes every request on; `POST /moto-api/reset` also empties the double's stores."""
+    """Passes every request on; `POST /moto-api/reset` (moto's reset of all its stores) also empties the doubles'."""
 
-    def __init__(self, double: CloudFrontDouble):
-        self.double = double
+    def __init__(self, cloudfront: CloudFrontDouble, lambda_logging: LambdaLoggingConfigDouble):
+        self.cloudfront = cloudfront
+        self.lambda_logging = lambda_logging
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
-            with self.double.lock:
-                self.double.stores.clear()
-        return self.double(environ, start_response)
+            with self.cloudfront.lock:
+                self.cloudfront.stores.clear()
+            self.lambda_logging.reset()
+        return self.cloudfront(environ, start_response)
 
 
 def build_app() -> ResettingApp:
+    moto_fixes.apply(log)
     moto_app = DomainDispatcherApplication(create_backend_app)
+    lambda_logging = LambdaLoggingConfigDouble(moto_app, account_id_for)
     deploy_seconds = float(os.environ.get("LOCAL_AWS_CLOUDFRONT_DEPLOY_SECONDS", "0"))
-    double = CloudFrontDouble(moto_app, account_id_for, MotoReferences(log), deploy_seconds=deploy_seconds, log=log)
-    return ResettingApp(double)
+    cloudfront = CloudFrontDouble(lambda_logging, account_id_for, MotoReferences(log), deploy_seconds=deploy_seconds, log=log)
+    return ResettingApp(cloudfront, lambda_logging)
 
 
 def port_taken(host: str, port: int) -> bool:
