@@ -1,0 +1,47 @@
+/**
+ * `npm run -s terraform:env [-- --stack-dir DIR] [--offline]`: prints `export NAME=value` lines after which
+ * `terraform init` (or `cdktf diff`/`deploy`) works with no registry, building what is missing first (progress
+ * on stderr). `eval "$(npm run -s terraform:env)"` in a shell; the tests and CI use the same function.
+ *
+ * --stack-dir DIR  also writes DIR/aws_provider_version_override.tf.json when the mirror's provider is not the
+ *                  version DIR's cdk.tf.json pins (cdk.tf.json itself is never changed)
+ * --offline        build the provider even where the registry is reachable
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AWS_PROVIDER_VERSION_OVERRIDE_FILE, awsProviderVersionOverride, ensureTerraformToolchain, pinnedAwsProviderVersion } from './terraform-toolchain';
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const stackDirIndex = argv.indexOf('--stack-dir');
+  const stackDir = stackDirIndex >= 0 ? argv[stackDirIndex + 1] : undefined;
+  if (stackDirIndex >= 0 && !stackDir) throw new Error('--stack-dir needs a folder (the one holding cdk.tf.json)');
+  const unknown = argv.filter((arg, i) => arg.startsWith('--') && !['--stack-dir', '--offline'].includes(arg) && i !== stackDirIndex + 1);
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown[0]} (options: --stack-dir DIR, --offline)`);
+
+  const toolchain = await ensureTerraformToolchain({ offline: argv.includes('--offline') });
+  for (const [name, value] of Object.entries(toolchain.env)) process.stdout.write(`export ${name}=${shellQuote(value)}\n`);
+  if (toolchain.awsProviderVersion) {
+    process.stdout.write(`export CONTACT_SITE_AWS_PROVIDER_VERSION=${shellQuote(toolchain.awsProviderVersion)}\n`);
+  }
+  if (stackDir && toolchain.awsProviderVersion) {
+    const stackFile = join(stackDir, 'cdk.tf.json');
+    if (!existsSync(stackFile)) throw new Error(`${stackFile} does not exist: synthesize first (npm run synth)`);
+    const pinned = pinnedAwsProviderVersion(readFileSync(stackFile, 'utf8'));
+    if (pinned !== toolchain.awsProviderVersion) {
+      writeFileSync(join(stackDir, AWS_PROVIDER_VERSION_OVERRIDE_FILE), awsProviderVersionOverride(toolchain.awsProviderVersion));
+      process.stderr.write(
+        `${stackFile} pins the AWS provider ${pinned ?? '(no version)'}; the mirror holds ${toolchain.awsProviderVersion}, so ` +
+          `${AWS_PROVIDER_VERSION_OVERRIDE_FILE} beside it asks for that one (delete it to go back to the pin).\n`,
+      );
+    }
+  }
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`terraform:env: ${error.message}\n`);
+  process.exit(1);
+});
