@@ -286,6 +286,7 @@ function benchTests(): void {
   run('unit suite (`jest --selectProjects unit`)', 'npx', ['jest', '--selectProjects', 'unit'], BUDGET.unitSuiteSeconds);
   run('integration suite (dynalite, child processes, npm pack)', 'npx', ['jest', '--selectProjects', 'integration']);
   run('browser suite (headless Chromium)', 'npx', ['jest', '--selectProjects', 'browser']);
+  run('terraform suite (real Terraform + AWS provider, cached; local AWS)', 'npx', ['jest', '--selectProjects', 'terraform']);
   say();
 }
 
