@@ -6,6 +6,7 @@
  * and `npm run local-aws` as a user runs it (first line, override, Ctrl-C removes it, port closed).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
@@ -52,7 +53,16 @@ import {
   ListFunctionsCommand as ListLambdaFunctionsCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketTaggingCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { basePython, ensurePythonEnv, isUpToDate } from '../../scripts/python-env';
 import { LocalAwsError, OVERRIDE_FILE, providerOverride, startLocalAws, type LocalAws } from '../../scripts/local-aws';
 
@@ -527,6 +537,43 @@ describe('everything else is moto', () => {
     expect((await s3().send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toContain('local-aws-test');
   });
 
+  test('the S3 double: tags given to CreateBucket are stored (moto alone drops them)', async () => {
+    await s3().send(
+      new CreateBucketCommand({ Bucket: 'local-aws-tagged', CreateBucketConfiguration: { Tags: [{ Key: 'Project', Value: 'contact-site' }, { Key: 'ManagedBy', Value: 'cdktf' }] } }),
+    );
+    const tagging = await s3().send(new GetBucketTaggingCommand({ Bucket: 'local-aws-tagged' }));
+    expect(tagging.TagSet).toEqual(expect.arrayContaining([{ Key: 'Project', Value: 'contact-site' }, { Key: 'ManagedBy', Value: 'cdktf' }]));
+    expect(tagging.TagSet).toHaveLength(2);
+  });
+
+  test("S3 Control through the server as an HTTP proxy, as the provider sends it (the account id before the endpoint's host)", async () => {
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const target = `http://${local.accountId}.127.0.0.1:${local.port}/v20180820/tags/arn:aws:s3:::local-aws-tagged`;
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: local.port,
+          path: target, // absolute form: what an HTTP client sends to a proxy
+          headers: {
+            Host: `${local.accountId}.127.0.0.1:${local.port}`,
+            'x-amz-account-id': local.accountId,
+            Authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0`,
+          },
+        },
+        (res) => {
+          let data = '';
+          res.on('data', (d: Buffer) => (data += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    expect(body).toContain('<Key>Project</Key>');
+    expect(body).toContain('<Value>contact-site</Value>');
+  });
+
   test("moto fix: a bucket policy's conditional statements do not deny its owner (the site's TLS-only Deny, the OAC Allow)", async () => {
     await s3().send(new CreateBucketCommand({ Bucket: 'local-aws-policy' }));
     await s3().send(new PutObjectCommand({ Bucket: 'local-aws-policy', Key: 'index.html', Body: 'x', ContentType: 'text/html' }));
@@ -627,11 +674,20 @@ describe('the override file', () => {
     const override = providerOverride(cdkTfJson, 'http://127.0.0.1:4566') as { provider: { aws: Array<Record<string, unknown>> } };
     expect(override.provider.aws.map((b) => b.alias)).toEqual([undefined, 'site-us-east-1']);
     for (const block of override.provider.aws) {
-      expect(block).toMatchObject({ access_key: 'test', secret_key: 'test', skip_credentials_validation: true, skip_requesting_account_id: false, s3_use_path_style: true });
+      expect(block).toMatchObject({
+        access_key: 'test',
+        secret_key: 'test',
+        skip_credentials_validation: true,
+        skip_requesting_account_id: false,
+        s3_use_path_style: true,
+        // The one non-loopback host (S3 Control's account-id prefix) goes through the local server, never to AWS.
+        http_proxy: 'http://127.0.0.1:4566',
+        https_proxy: 'http://127.0.0.1:4566',
+      });
       expect(block).not.toHaveProperty('region');
       expect(block).not.toHaveProperty('default_tags');
       const [endpoints] = block.endpoints as Array<Record<string, string>>;
-      for (const service of ['acm', 'apigateway', 'cloudfront', 'cloudwatch', 'logs', 'dynamodb', 'iam', 'lambda', 'route53', 's3', 'sts', 'wafv2']) {
+      for (const service of ['acm', 'apigateway', 'cloudfront', 'cloudwatch', 'logs', 'dynamodb', 'iam', 'lambda', 'route53', 's3', 's3control', 'sts', 'wafv2']) {
         expect(endpoints![service]).toBe('http://127.0.0.1:4566');
       }
     }

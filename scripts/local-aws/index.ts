@@ -41,6 +41,7 @@ export const ENDPOINT_SERVICES = [
   'logs',
   'route53',
   's3',
+  's3control',
   'sns',
   'sqs',
   'sts',
@@ -106,6 +107,14 @@ export function awsProviderBlocks(cdkTfJson: unknown): ProviderBlock[] {
  * Terraform merges it into that block), each pointing every service at `endpoint` with test
  * credentials. `skip_requesting_account_id` stays false: moto answers STS GetCallerIdentity, and the
  * provider builds ARNs (e.g. a response headers policy's) from the account id it returns.
+ *
+ * `http_proxy`/`https_proxy` are the local endpoint too. The provider's proxy never applies to
+ * loopback addresses, so every endpoint above is reached directly; it applies to the one host that
+ * is not loopback: the AWS SDK puts the account id in front of the S3 Control endpoint's host
+ * (`123456789012.127.0.0.1:PORT`), which resolves nowhere, and the provider (6.x) lists and sets
+ * bucket tags through S3 Control. Through the proxy that request reaches the local server, which
+ * serves it (moto routes `/v20180820/...` to S3 Control). Any other host a provider call might name
+ * (a service missing from the list) goes to the local server as well, never to AWS: it fails there.
  */
 export function providerOverride(cdkTfJson: unknown, endpoint: string): Record<string, unknown> {
   const blocks = awsProviderBlocks(cdkTfJson);
@@ -119,6 +128,8 @@ export function providerOverride(cdkTfJson: unknown, endpoint: string): Record<s
     skip_metadata_api_check: 'true',
     skip_requesting_account_id: false,
     s3_use_path_style: true,
+    http_proxy: endpoint,
+    https_proxy: endpoint,
     endpoints: [endpoints],
   }));
   return {
