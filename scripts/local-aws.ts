@@ -2,9 +2,9 @@
  * `npm run local-aws -- --stack-dir DIR`: a local AWS (moto + the CloudFront test double) for trying
  * a synthesized stack with plain `terraform apply` or `cdktf deploy`. See `--help` and the README.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { LocalAwsError, startLocalAws, type LocalAws } from './local-aws/index';
+import { LocalAwsError, localStatePath, startLocalAws, type LocalAws } from './local-aws/index';
 
 // The programmatic API, for tests and scripts: `import { startLocalAws } from './scripts/local-aws'`.
 export {
@@ -12,7 +12,9 @@ export {
   ENDPOINT_SERVICES,
   LOCAL_ACCOUNT_ID,
   LOCAL_CREDENTIALS,
+  LOCAL_STATE_FILE,
   LocalAwsError,
+  localStatePath,
   OVERRIDE_FILE,
   providerOverride,
   startLocalAws,
@@ -132,6 +134,7 @@ async function main(argv: readonly string[]): Promise<number> {
         .filter(([name]) => name !== 'AWS_ENDPOINT_URL')
         .map(([name, value]) => `${name}=${value}`),
       `# override: ${overridePath}`,
+      `# state: ${localStatePath(JSON.parse(readFileSync(join(options.stackDir, 'cdk.tf.json'), 'utf8')), options.stackDir)} (it describes the local AWS only: remove it after trying, before a real deploy)`,
       `# now: cd ${shownPath(options.stackDir)} && terraform init && terraform apply   (Ctrl-C here stops it and removes the override)`,
       '',
     ].join('\n'),
