@@ -564,6 +564,8 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
  * integration's uri, the CORS header mappings and template, the gateway responses). The deployment's trigger is
  * its hash, as the provider's docs recommend: a value that is a reference (such as an allowed origin that is a
  * distribution's domain) redeploys when the referenced value changes, which a hash of the synthesized text misses.
+ * Only attributes these resources set: one left unset (an authorizer id, gateway response templates) is null in
+ * the state after create and "" or {} after the first refresh, so the hash would change with nothing changed.
  */
 function servedConfiguration(
   resource: ApiGatewayResource,
@@ -572,31 +574,35 @@ function servedConfiguration(
   cors: CorsPreflight,
 ): unknown[] {
   const gatewayResponses = [cors.gatewayResponse4xx, cors.gatewayResponse5xx].filter((r): r is ApiGatewayGatewayResponse => r !== undefined);
+  // [the attribute's value, the value configured for it]: listed only when configured.
+  const ifSet = (...pairs: [unknown, unknown][]): unknown[] => pairs.filter(([, input]) => input !== undefined).map(([value]) => value);
   return [
     resource.id,
-    resource.pathPart,
     post.id,
-    post.authorization,
-    post.authorizerId,
-    post.apiKeyRequired,
     postIntegration.id,
-    postIntegration.type,
-    postIntegration.integrationHttpMethod,
-    postIntegration.uri,
     cors.method.id,
-    cors.method.authorization,
-    cors.method.apiKeyRequired,
     cors.integration.id,
-    cors.integration.type,
-    cors.integration.requestTemplates,
     cors.methodResponse.id,
-    cors.methodResponse.statusCode,
-    cors.methodResponse.responseParameters,
     cors.integrationResponse.id,
-    cors.integrationResponse.statusCode,
-    cors.integrationResponse.responseParameters,
-    cors.integrationResponse.responseTemplates,
-    ...gatewayResponses.flatMap((response) => [response.id, response.statusCode, response.responseParameters, response.responseTemplates]),
+    ...gatewayResponses.map((response) => response.id),
+    ...ifSet(
+      [resource.pathPart, resource.pathPartInput],
+      [post.authorization, post.authorizationInput],
+      [post.apiKeyRequired, post.apiKeyRequiredInput],
+      [postIntegration.type, postIntegration.typeInput],
+      [postIntegration.integrationHttpMethod, postIntegration.integrationHttpMethodInput],
+      [postIntegration.uri, postIntegration.uriInput],
+      [cors.method.authorization, cors.method.authorizationInput],
+      [cors.method.apiKeyRequired, cors.method.apiKeyRequiredInput],
+      [cors.integration.type, cors.integration.typeInput],
+      [cors.integration.requestTemplates, cors.integration.requestTemplatesInput],
+      [cors.methodResponse.statusCode, cors.methodResponse.statusCodeInput],
+      [cors.methodResponse.responseParameters, cors.methodResponse.responseParametersInput],
+      [cors.integrationResponse.statusCode, cors.integrationResponse.statusCodeInput],
+      [cors.integrationResponse.responseParameters, cors.integrationResponse.responseParametersInput],
+      [cors.integrationResponse.responseTemplates, cors.integrationResponse.responseTemplatesInput],
+      ...gatewayResponses.map((response): [unknown, unknown] => [response.responseParameters, response.responseParametersInput]),
+    ),
   ];
 }
 
