@@ -108,6 +108,16 @@ describe(`in-place updates (${UPDATES}, Terraform 1.4; ${NESTED_UPDATE}, Terrafo
     expect(warnings).toEqual([]);
   });
 
+  it('derived: an attribute in before that becomes unknown (absent from after, as Terraform writes it) is listed once', () => {
+    const plan = loadPlan(UPDATES);
+    const change = plan.resource_changes.find((rc: { address: string }) => rc.address === 'aws_security_group_rule.foo').change;
+    change.before.version_id = '';
+    change.after_unknown = { ...change.after_unknown, version_id: true };
+    delete change.after.version_id;
+    const foo = summarizePlan(plan).changes.find((c) => c.address === 'aws_security_group_rule.foo')!;
+    expect(foo.attributeChanges.filter((a) => a.path === 'version_id')).toEqual([{ path: 'version_id', before: '""', after: '(known after apply)' }]);
+  });
+
   it('reaches changes inside nested blocks', () => {
     const summary = summarizePlan(loadPlan(NESTED_UPDATE));
     expect(summary.counts.update).toBe(1);

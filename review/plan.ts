@@ -180,10 +180,11 @@ function attributeChanges(change: any): AttributeChange[] {
       for (const key of keys) {
         walk((before as any)[key], (after as any)[key], child(unknown, key), child(beforeSensitive, key), child(afterSensitive, key), [...path, key]);
       }
-      // Unknown values with no counterpart in `after` (Terraform leaves them out of `after`).
+      // Unknown values in neither `before` nor `after` (Terraform leaves them out of `after`); one that is in
+      // `before` was walked above.
       if (unknown && typeof unknown === 'object') {
         for (const key of Object.keys(unknown)) {
-          if (!(key in (after as object)) && (unknown as any)[key] === true && !Array.isArray(unknown)) {
+          if (!(key in (after as object)) && !(key in (before as object)) && (unknown as any)[key] === true && !Array.isArray(unknown)) {
             out.push({ path: pathText([...path, key]), before: shown((before as any)[key], child(beforeSensitive, key), [...path, key]), after: KNOWN_AFTER_APPLY });
           }
         }
