@@ -2,9 +2,9 @@
  * `npm run local-aws -- --stack-dir DIR`: a local AWS (moto + the CloudFront test double) for trying
  * a synthesized stack with plain `terraform apply` or `cdktf deploy`. See `--help` and the README.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { LocalAwsError, localStatePath, startLocalAws, type LocalAws } from './local-aws/index';
+import { LOCAL_STATE_FILE, LocalAwsError, startLocalAws, type LocalAws } from './local-aws/index';
 
 // The programmatic API, for tests and scripts: `import { startLocalAws } from './scripts/local-aws'`.
 export {
@@ -14,7 +14,6 @@ export {
   LOCAL_CREDENTIALS,
   LOCAL_STATE_FILE,
   LocalAwsError,
-  localStatePath,
   OVERRIDE_FILE,
   providerOverride,
   startLocalAws,
@@ -134,7 +133,7 @@ async function main(argv: readonly string[]): Promise<number> {
         .filter(([name]) => name !== 'AWS_ENDPOINT_URL')
         .map(([name, value]) => `${name}=${value}`),
       `# override: ${overridePath}`,
-      `# state: ${localStatePath(JSON.parse(readFileSync(join(options.stackDir, 'cdk.tf.json'), 'utf8')), options.stackDir)} (it describes the local AWS only: remove it after trying, before a real deploy)`,
+      `# state: ${join(options.stackDir, LOCAL_STATE_FILE)} (the local AWS only; the stack's own backend is not used)`,
       `# now: cd ${shownPath(options.stackDir)} && terraform init && terraform apply   (Ctrl-C here stops it and removes the override)`,
       '',
     ].join('\n'),

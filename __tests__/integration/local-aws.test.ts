@@ -64,7 +64,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { basePython, ensurePythonEnv, isUpToDate } from '../../scripts/python-env';
-import { LOCAL_STATE_FILE, LocalAwsError, localStatePath, OVERRIDE_FILE, providerOverride, startLocalAws, type LocalAws } from '../../scripts/local-aws';
+import { LOCAL_STATE_FILE, LocalAwsError, OVERRIDE_FILE, providerOverride, startLocalAws, type LocalAws } from '../../scripts/local-aws';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -693,14 +693,12 @@ describe('the override file', () => {
     }
   });
 
-  test('a remote backend is replaced by a local state file in the stack folder; a local backend is kept', () => {
+  test("the state of a local try goes to a file of its own in the stack folder, never to the stack's backend", () => {
     const remote = { ...cdkTfJson, terraform: { backend: { s3: { bucket: 'real-state', key: 'contact-site/terraform.tfstate', use_lockfile: true } } } };
-    expect(providerOverride(remote, 'http://127.0.0.1:1')).toMatchObject({ terraform: { backend: { local: { path: LOCAL_STATE_FILE } } } });
-    expect(localStatePath(remote, '/stacks/site')).toBe(`/stacks/site/${LOCAL_STATE_FILE}`);
     const local = { ...cdkTfJson, terraform: { backend: { local: { path: '../../../terraform.contact-site.tfstate' } } } };
-    expect(providerOverride(local, 'http://127.0.0.1:1')).not.toHaveProperty('terraform');
-    expect(localStatePath(local, '/p/cdktf.out/stacks/site')).toBe('/p/terraform.contact-site.tfstate');
-    expect(localStatePath(cdkTfJson, '/stacks/site')).toBe('/stacks/site/terraform.tfstate');
+    for (const stack of [remote, local, cdkTfJson]) {
+      expect(providerOverride(stack, 'http://127.0.0.1:1')).toMatchObject({ terraform: { backend: { local: { path: LOCAL_STATE_FILE } } } });
+    }
   });
 
   test('a single provider object is read too; a configuration with no aws provider is refused', () => {
@@ -775,7 +773,7 @@ describe('npm run local-aws', () => {
       expect(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')).toBe(cdkTfJson);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(stdout).toContain(`# override: ${join(dir, OVERRIDE_FILE)}`);
-      expect(stdout).toContain(`# state: ${join(dir, 'terraform.tfstate')}`);
+      expect(stdout).toContain(`# state: ${join(dir, LOCAL_STATE_FILE)}`);
       // It answers: moto behind the endpoint it printed.
       const s3 = new S3Client({ region: REGION, endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, forcePathStyle: true });
       expect((await s3.send(new ListBucketsCommand({}))).Buckets).toEqual([]);

@@ -120,8 +120,6 @@ export function providerOverride(cdkTfJson: unknown, endpoint: string): Record<s
   const blocks = awsProviderBlocks(cdkTfJson);
   if (blocks.length === 0) throw new LocalAwsError('cdk.tf.json has no "aws" provider block to point at the local AWS');
   const endpoints = Object.fromEntries(ENDPOINT_SERVICES.map((service) => [service, endpoint]));
-  const backend = (cdkTfJson as { terraform?: { backend?: Record<string, unknown> } }).terraform?.backend;
-  const backendType = backend ? Object.keys(backend)[0] : undefined;
   const aws = blocks.map((block) => ({
     ...(typeof block.alias === 'string' ? { alias: block.alias } : {}),
     access_key: LOCAL_CREDENTIALS.accessKeyId,
@@ -137,23 +135,15 @@ export function providerOverride(cdkTfJson: unknown, endpoint: string): Record<s
   return {
     '//': `${OVERRIDE_MARK}: points every aws provider of cdk.tf.json at the local AWS on ${endpoint}; removed when it stops`,
     provider: { aws },
-    // A remote backend (e.g. the S3 state bucket) would be reached with the real credentials of the
-    // environment: resources of the local AWS must never be written into a real stack's state.
-    ...(backendType !== undefined && backendType !== 'local' ? { terraform: { backend: { local: { path: LOCAL_STATE_FILE } } } } : {}),
+    // The state of a local try never goes where the stack's real state is: a remote backend (the S3 state
+    // bucket) would be reached with the environment's real credentials, and the example's local state file
+    // is the one a real deploy uses. Terraform asks for `init -reconfigure` in a folder initialised for the real one.
+    terraform: { backend: { local: { path: LOCAL_STATE_FILE } } },
   };
 }
 
-/** Where Terraform keeps the state of a stack whose remote backend the override replaces (in the stack folder). */
+/** Where Terraform keeps the state of a local try, in the stack folder, whatever backend the stack has. */
 export const LOCAL_STATE_FILE = 'local_aws.tfstate';
-
-/** Where the state of a local try goes: the local backend's path (resolved from the stack folder), or LOCAL_STATE_FILE. */
-export function localStatePath(cdkTfJson: unknown, stackDir: string): string {
-  const backend = (cdkTfJson as { terraform?: { backend?: Record<string, { path?: string }> } }).terraform?.backend;
-  const local = backend?.local;
-  if (backend === undefined) return resolve(stackDir, 'terraform.tfstate');
-  if (local !== undefined) return resolve(stackDir, local.path ?? 'terraform.tfstate');
-  return resolve(stackDir, LOCAL_STATE_FILE);
-}
 
 /** Writes the override into `stackDir` and returns its path; refuses to replace a file it did not write. */
 export function writeProviderOverride(stackDir: string, endpoint: string): string {
