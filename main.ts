@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Fn, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ContactApi, StaticSite } from './constructs';
@@ -103,9 +103,10 @@ export class ContactSiteStack extends TerraformStack {
     this.site.addApiOrigin(this.contactApi.apiOrigin);
     this.site.addGeneratedFile({
       key: 'config.json',
-      // jsonencode, not JSON.stringify: Terraform writes the same bytes, and cdktf's HCL export cannot quote
-      // a string literal that holds both quotes and a reference.
-      content: Fn.jsonencode({ contactEndpoint: this.contactApi.endpointUrl }),
+      // On several lines: cdktf's HCL export writes those as a heredoc, while a one-line string holding both
+      // quotes and a reference comes out unescaped (invalid HCL). Fn.jsonencode would avoid that too, but the
+      // local preview fills in plain references only.
+      content: `${JSON.stringify({ contactEndpoint: this.contactApi.endpointUrl }, null, 2)}\n`,
     });
     // The contact form's no-JavaScript action="{{contactEndpoint}}" (contact.js reads config.json instead).
     this.site.addPageValue('contactEndpoint', this.contactApi.endpointUrl);

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { parseArgs as parseCommandLine } from 'node:util';
 import { LOCAL_STATE_FILE, LocalAwsError, startLocalAws, type LocalAws } from './local-aws/index';
 
 // The programmatic API, for tests and scripts: `import { startLocalAws } from './scripts/local-aws'`.
@@ -45,38 +46,23 @@ interface CliOptions {
 
 class UsageError extends Error {}
 
+/** Parses the command line with Node's own `util.parseArgs` (strict: an unknown option or a missing value is refused). */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { port: 0, verbose: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const next = inline ?? argv[++i];
-      if (next === undefined || next === '') throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case '--stack-dir':
-        options.stackDir = value();
-        break;
-      case '--port': {
-        const port = Number(value());
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port needs a port number (0-65535)');
-        options.port = port;
-        break;
-      }
-      case '--verbose':
-        options.verbose = true;
-        break;
-      case '-h':
-      case '--help':
-        options.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${arg}`);
-    }
+  let values: { 'stack-dir'?: string; port?: string; verbose?: boolean; help?: boolean };
+  try {
+    ({ values } = parseCommandLine({
+      args: [...argv],
+      options: { 'stack-dir': { type: 'string' }, port: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  return options;
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || values.port === '') throw new UsageError('--port needs a port number (0-65535)');
+  if (values['stack-dir'] === '') throw new UsageError('--stack-dir needs a value');
+  return { stackDir: values['stack-dir'], port, verbose: values.verbose ?? false, help: values.help ?? false };
 }
 
 function defaultStackDir(): string {

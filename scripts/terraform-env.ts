@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { AWS_PROVIDER_VERSION_OVERRIDE_FILE, awsProviderVersionOverride, ensureTerraformToolchain, pinnedAwsProviderVersion } from './terraform-toolchain';
 
 function shellQuote(value: string): string {
@@ -16,13 +17,11 @@ function shellQuote(value: string): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const stackDirIndex = argv.indexOf('--stack-dir');
-  const stackDir = stackDirIndex >= 0 ? argv[stackDirIndex + 1] : undefined;
-  if (stackDirIndex >= 0 && !stackDir) throw new Error('--stack-dir needs a folder (the one holding cdk.tf.json)');
-  const unknown = argv.filter((arg, i) => arg.startsWith('--') && !['--stack-dir', '--offline'].includes(arg) && i !== stackDirIndex + 1);
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown[0]} (options: --stack-dir DIR, --offline)`);
+  const { values } = parseArgs({ args: argv, options: { 'stack-dir': { type: 'string' }, offline: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const stackDir = values['stack-dir'];
+  if (stackDir === '') throw new Error('--stack-dir needs a folder (the one holding cdk.tf.json)');
 
-  const toolchain = await ensureTerraformToolchain({ offline: argv.includes('--offline') });
+  const toolchain = await ensureTerraformToolchain({ offline: values.offline });
   for (const [name, value] of Object.entries(toolchain.env)) process.stdout.write(`export ${name}=${shellQuote(value)}\n`);
   if (toolchain.awsProviderVersion) {
     process.stdout.write(`export CONTACT_SITE_AWS_PROVIDER_VERSION=${shellQuote(toolchain.awsProviderVersion)}\n`);

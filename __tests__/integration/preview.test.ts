@@ -61,7 +61,7 @@ describe('reading cdk.tf.json', () => {
     expect(stack.site.objects.get('index.html')!.sourcePath!.startsWith(join(stackDir, 'assets'))).toBe(true);
     // The contact page has a page value ({{contactEndpoint}}), so Terraform writes it filled.
     expect(stack.site.objects.get('contact.html')?.content).toMatch(/action="\$\{aws_api_gateway_stage\.[^}]+\.invoke_url\}\/contact"/);
-    expect(stack.site.objects.get('config.json')?.content).toMatch(/^\{"contactEndpoint":"\$\{aws_api_gateway_stage\.[^}]+\.invoke_url\}\/contact"\}$/);
+    expect(JSON.parse(stack.site.objects.get('config.json')!.content!)).toEqual({ contactEndpoint: expect.stringMatching(/^\$\{aws_api_gateway_stage\.[^}]+\.invoke_url\}\/contact$/) });
     expect(stack.site.customErrorResponses).toEqual([{ errorCode: 404, responseCode: 404, responsePagePath: '/404.html' }]);
     expect(Object.keys(stack.site.responseHeaders).sort()).toEqual(
       ['Content-Security-Policy', 'Permissions-Policy', 'Referrer-Policy', 'Strict-Transport-Security', 'X-Content-Type-Options', 'X-Frame-Options'].sort(),
@@ -95,7 +95,7 @@ describe('reading cdk.tf.json', () => {
     const fn = [...stack.functions.values()][0]!;
     expect(localizer.localize(fn.environment.ALLOWED_ORIGINS!, 'env')).toBe('http://127.0.0.1:1111');
     expect(localizer.localize(fn.environment.TABLE_NAME!, 'env')).toBe(stack.table.name);
-    expect(localizer.localize(stack.site.objects.get('config.json')!.content!, 'config')).toBe('{"contactEndpoint":"http://127.0.0.1:2222/prod/contact"}');
+    expect(JSON.parse(localizer.localize(stack.site.objects.get('config.json')!.content!, 'config'))).toEqual({ contactEndpoint: 'http://127.0.0.1:2222/prod/contact' });
     expect(localizer.localize(stack.site.responseHeaders['Content-Security-Policy']!, 'csp')).toContain("connect-src 'self' http://127.0.0.1:2222;");
     expect(localizer.localize('a $${literal} and %%{ directive }', 'x')).toBe('a ${literal} and %{ directive }');
     expect(() => localizer.localize('${aws_s3_bucket.b.arn}', 'the thing')).toThrow('cannot resolve the Terraform expression ${aws_s3_bucket.b.arn} in the thing');
