@@ -47,6 +47,8 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, unquote
 
+from wsgi_parts import access_key_of, read_body, service_of
+
 API_VERSION = "2020-05-31"
 XMLNS = f"http://cloudfront.amazonaws.com/doc/{API_VERSION}/"
 PREFIX = f"/{API_VERSION}/"
@@ -291,7 +293,7 @@ class CloudFrontDouble:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if not path.startswith(PREFIX) or self.service_of(environ) != "cloudfront":
+        if not path.startswith(PREFIX) or self.signed_service(environ) != "cloudfront":
             return self.app(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET").upper()
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
@@ -313,10 +315,10 @@ class CloudFrontDouble:
         return [response.body]
 
     @staticmethod
-    def service_of(environ: dict[str, Any]) -> str | None:
-        match = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
-        if match:
-            return match.group(1)
+    def signed_service(environ: dict[str, Any]) -> str | None:
+        service = service_of(environ)
+        if service:
+            return service
         host = environ.get("HTTP_HOST", "")
         return "cloudfront" if host.startswith("cloudfront.") else None
 
@@ -367,22 +369,6 @@ class CloudFrontDouble:
 
 STATUS_TEXT = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 404: "Not Found", 409: "Conflict",
                412: "Precondition Failed", 501: "Not Implemented"}
-
-
-def read_body(environ: dict[str, Any]) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    stream = environ.get("wsgi.input")
-    if stream is None:
-        return b""
-    return stream.read(length) if length > 0 else b""
-
-
-def access_key_of(environ: dict[str, Any]) -> str:
-    match = re.search(r"Credential=([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
-    return match.group(1) if match else ""
 
 
 def error_response(err: CloudFrontError) -> Response:
@@ -645,18 +631,7 @@ class Ops:
 
     @staticmethod
     def list_response_headers_policies(double: CloudFrontDouble, store: Store, request: Request, _args: list[str]) -> Response:
-        kind = request.param("Type")
-        chosen = [] if kind == "managed" else list(store.response_headers_policies.values())
-        root = ET.Element("ResponseHeadersPolicyList")
-        sub(root, "MaxItems", request.param("MaxItems") or 100)
-        sub(root, "Quantity", len(chosen))
-        if chosen:
-            list_items = sub(root, "Items")
-            for policy in chosen:
-                summary = sub(list_items, "ResponseHeadersPolicySummary")
-                sub(summary, "Type", "custom")
-                summary.append(Ops.policy_document(policy, "ResponseHeadersPolicy", "ResponseHeadersPolicyConfig"))
-        return xml_response(200, root)
+        return Ops.policy_list(request, "ResponseHeadersPolicy", "custom", store.response_headers_policies.values())
 
     # -- cache policies (managed, read-only)
 
@@ -669,17 +644,22 @@ class Ops:
 
     @staticmethod
     def list_cache_policies(double: CloudFrontDouble, store: Store, request: Request, _args: list[str]) -> Response:
-        kind = request.param("Type")
-        chosen = [] if kind == "custom" else list(store.cache_policies.values())
-        root = ET.Element("CachePolicyList")
+        return Ops.policy_list(request, "CachePolicy", "managed", store.cache_policies.values())
+
+    @staticmethod
+    def policy_list(request: Request, kind: str, policy_type: str, policies: Iterable[Policy]) -> Response:
+        """A `<kind>List` of the store's policies, all of `policy_type` (this double has no others), for `?Type=`."""
+        wanted = request.param("Type")
+        chosen = list(policies) if wanted in (None, "", policy_type) else []
+        root = ET.Element(f"{kind}List")
         sub(root, "MaxItems", request.param("MaxItems") or 100)
         sub(root, "Quantity", len(chosen))
         if chosen:
             list_items = sub(root, "Items")
             for policy in chosen:
-                summary = sub(list_items, "CachePolicySummary")
-                sub(summary, "Type", "managed")
-                summary.append(Ops.policy_document(policy, "CachePolicy", "CachePolicyConfig"))
+                summary = sub(list_items, f"{kind}Summary")
+                sub(summary, "Type", policy_type)
+                summary.append(Ops.policy_document(policy, kind, f"{kind}Config"))
         return xml_response(200, root)
 
     @staticmethod

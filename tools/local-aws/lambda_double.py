@@ -20,6 +20,8 @@ import threading
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote
 
+from wsgi_parts import access_key_of, call_app, read_body, service_of
+
 FUNCTIONS = re.compile(r"^/20\d\d-\d\d-\d\d/functions/?$")
 FUNCTION = re.compile(r"^/20\d\d-\d\d-\d\d/functions/(?P<name>[^/]+)(?P<rest>/configuration)?/?$")
 
@@ -63,20 +65,7 @@ class LambdaLoggingConfigDouble:
         environ["wsgi.input"] = _Body(body)
         environ["CONTENT_LENGTH"] = str(len(body))
 
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:
-            captured["status"], captured["headers"] = status, headers
-            return lambda data: None
-
-        chunks = self.app(environ, capture)
-        try:
-            answer = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
-        status: str = captured["status"]
-        headers: list[tuple[str, str]] = captured["headers"]
+        status, headers, answer = call_app(self.app, environ)
         if status.startswith("2"):
             answer = self.amend(method, path, account, requested, answer)
         headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(answer)))]
@@ -142,22 +131,3 @@ class _Body:
         chunk = self.data[self.offset:end]
         self.offset += len(chunk)
         return chunk
-
-
-def service_of(environ: dict[str, Any]) -> str | None:
-    match = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
-    return match.group(1) if match else None
-
-
-def access_key_of(environ: dict[str, Any]) -> str:
-    match = re.search(r"Credential=([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
-    return match.group(1) if match else ""
-
-
-def read_body(environ: dict[str, Any]) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    stream = environ.get("wsgi.input")
-    return stream.read(length) if stream is not None and length > 0 else b""

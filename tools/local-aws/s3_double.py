@@ -19,6 +19,8 @@ import xml.etree.ElementTree as ET
 from typing import Any, Callable, Iterable
 from xml.sax.saxutils import escape
 
+from wsgi_parts import call_app, read_body
+
 BUCKET_PATH = re.compile(r"^/(?P<bucket>[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])/?$")
 REQUEST_HEADERS_OF_THE_BODY = ("CONTENT_LENGTH", "CONTENT_TYPE", "HTTP_CONTENT_MD5", "HTTP_X_AMZ_CONTENT_SHA256", "HTTP_X_AMZ_CHECKSUM_CRC32",
                                "HTTP_X_AMZ_CHECKSUM_CRC32C", "HTTP_X_AMZ_CHECKSUM_SHA1", "HTTP_X_AMZ_CHECKSUM_SHA256", "HTTP_X_AMZ_SDK_CHECKSUM_ALGORITHM",
@@ -55,31 +57,16 @@ class S3CreateBucketTagsDouble:
             or "/s3/aws4_request" not in environ.get("HTTP_AUTHORIZATION", "")
         ):
             return self.app(environ, start_response)
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        body = read_body(environ)
         environ["wsgi.input"] = io.BytesIO(body)
         tags = tags_in(body) if body else []
         if not tags:
             return self.app(environ, start_response)
 
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:
-            captured["status"], captured["headers"] = status, headers
-            return lambda data: None
-
-        chunks = self.app(environ, capture)
-        try:
-            answer = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
-        if captured["status"].startswith("200"):
+        status, headers, answer = call_app(self.app, environ)
+        if status.startswith("200"):
             self.put_tagging(environ, tags)
-        start_response(captured["status"], captured["headers"])
+        start_response(status, headers)
         return [answer]
 
     def put_tagging(self, create_environ: dict[str, Any], tags: list[tuple[str, str]]) -> None:
