@@ -7,10 +7,10 @@
  *                  version DIR's cdk.tf.json pins (cdk.tf.json itself is never changed)
  * --offline        build the provider even where the registry is reachable
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AWS_PROVIDER_VERSION_OVERRIDE_FILE, awsProviderVersionOverride, ensureTerraformToolchain, pinnedAwsProviderVersion } from './terraform-toolchain';
+import { AWS_PROVIDER_VERSION_OVERRIDE_FILE, ensureTerraformToolchain, useMirroredProvider } from './terraform-toolchain';
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -27,13 +27,11 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`export CONTACT_SITE_AWS_PROVIDER_VERSION=${shellQuote(toolchain.awsProviderVersion)}\n`);
   }
   if (stackDir && toolchain.awsProviderVersion) {
-    const stackFile = join(stackDir, 'cdk.tf.json');
-    if (!existsSync(stackFile)) throw new Error(`${stackFile} does not exist: synthesize first (npm run synth)`);
-    const pinned = pinnedAwsProviderVersion(readFileSync(stackFile, 'utf8'));
-    if (pinned !== toolchain.awsProviderVersion) {
-      writeFileSync(join(stackDir, AWS_PROVIDER_VERSION_OVERRIDE_FILE), awsProviderVersionOverride(toolchain.awsProviderVersion));
+    if (!existsSync(join(stackDir, 'cdk.tf.json'))) throw new Error(`${join(stackDir, 'cdk.tf.json')} does not exist: synthesize first (npm run synth)`);
+    const { pinned, overridden } = useMirroredProvider(toolchain, stackDir);
+    if (overridden) {
       process.stderr.write(
-        `${stackFile} pins the AWS provider ${pinned ?? '(no version)'}; the mirror holds ${toolchain.awsProviderVersion}, so ` +
+        `${join(stackDir, 'cdk.tf.json')} pins the AWS provider ${pinned ?? '(no version)'}; the mirror holds ${toolchain.awsProviderVersion}, so ` +
           `${AWS_PROVIDER_VERSION_OVERRIDE_FILE} beside it asks for that one (delete it to go back to the pin).\n`,
       );
     }

@@ -63,22 +63,25 @@ export async function ensureTerraformToolchain(options: { log?: Log; offline?: b
   return { ...cli, awsProviderVersion: provider.version, env: { ...cliEnv(cli), TF_CLI_CONFIG_FILE: configFile } };
 }
 
-/**
- * A Terraform override file (`*_override.tf.json`) that points a stack's `aws` provider requirement at
- * `version`, for a stack that pins another version than the one the mirror holds. Terraform merges
- * `required_providers` entry by entry, so only `aws` changes; the synthesized file stays as it is.
- */
-export function awsProviderVersionOverride(version: string): string {
-  return `${JSON.stringify({ terraform: { required_providers: { aws: { source: 'hashicorp/aws', version } } } }, null, 2)}\n`;
-}
-
-/** The file name that `awsProviderVersionOverride` goes into, beside `cdk.tf.json`. */
+/** The file, beside `cdk.tf.json`, that asks a stack for the mirror's provider version. */
 export const AWS_PROVIDER_VERSION_OVERRIDE_FILE = 'aws_provider_version_override.tf.json';
 
-/** The AWS provider version a synthesized stack pins (`terraform.required_providers.aws.version`). */
-export function pinnedAwsProviderVersion(stackJson: string): string | undefined {
-  const parsed = JSON.parse(stackJson) as { terraform?: { required_providers?: { aws?: { version?: string } } } };
-  return parsed.terraform?.required_providers?.aws?.version;
+/**
+ * Points the stack in `stackDir` at the provider the mirror holds when that is not the version the stack
+ * pins, with an override file beside `cdk.tf.json` (Terraform merges `required_providers` entry by entry, so
+ * only `aws` changes; `cdk.tf.json` stays as synthesized). An HCL export (`cdk.tf` only) counts as pinning
+ * nothing. Returns the pinned version and whether the override was written.
+ */
+export function useMirroredProvider(toolchain: TerraformToolchain, stackDir: string): { pinned?: string; overridden: boolean } {
+  const json = join(stackDir, 'cdk.tf.json');
+  const pinned = existsSync(json)
+    ? (JSON.parse(readFileSync(json, 'utf8')) as { terraform?: { required_providers?: { aws?: { version?: string } } } }).terraform?.required_providers?.aws?.version
+    : undefined;
+  const version = toolchain.awsProviderVersion;
+  if (version === undefined || version === pinned) return { pinned, overridden: false };
+  const override = { terraform: { required_providers: { aws: { source: 'hashicorp/aws', version } } } };
+  writeFileSync(join(stackDir, AWS_PROVIDER_VERSION_OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
+  return { pinned, overridden: true };
 }
 
 // --- CLI -----------------------------------------------------------------------------------------
@@ -345,7 +348,8 @@ function readFileIfExists(file: string): string | undefined {
 
 function isExecutable(file: string): boolean {
   try {
-    return statSync(file).isFile() && (statSync(file).mode & 0o111) !== 0;
+    const stat = statSync(file);
+    return stat.isFile() && (stat.mode & 0o111) !== 0;
   } catch {
     return false;
   }

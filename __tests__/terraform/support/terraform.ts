@@ -1,13 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AWS_PROVIDER_VERSION_OVERRIDE_FILE,
-  awsProviderVersionOverride,
-  ensureTerraformToolchain,
-  pinnedAwsProviderVersion,
-  TerraformToolchain,
-} from '../../../scripts/terraform-toolchain';
+import { ensureTerraformToolchain, TerraformToolchain, useMirroredProvider } from '../../../scripts/terraform-toolchain';
+
+export { useMirroredProvider };
 
 let toolchainPromise: Promise<TerraformToolchain> | undefined;
 
@@ -43,21 +39,6 @@ export function terraformOk(tc: TerraformToolchain, dir: string, args: string[],
     throw new Error(`${tc.cli} ${args.join(' ')} in ${dir} exited ${run.code} (expected ${expectedCode}):\n${run.stderr}\n${run.stdout.slice(-20_000)}`);
   }
   return run;
-}
-
-/**
- * Points the stack at the provider the mirror holds when it is not the pinned one (see terraform-env.ts);
- * cdk.tf.json is left as synthesized. Returns the provider version `init` will install.
- */
-export function useMirroredProvider(tc: TerraformToolchain, stackDir: string): string | undefined {
-  const json = join(stackDir, 'cdk.tf.json');
-  // An HCL export (cdk.tf) is read as pinning nothing: the override then always applies.
-  const pinned = existsSync(json) ? pinnedAwsProviderVersion(readFileSync(json, 'utf8')) : undefined;
-  if (tc.awsProviderVersion && tc.awsProviderVersion !== pinned) {
-    writeFileSync(join(stackDir, AWS_PROVIDER_VERSION_OVERRIDE_FILE), awsProviderVersionOverride(tc.awsProviderVersion));
-    return tc.awsProviderVersion;
-  }
-  return pinned;
 }
 
 /** One diagnostic of `terraform validate -json`. */
