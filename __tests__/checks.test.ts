@@ -262,6 +262,20 @@ const CASES: Case[] = [
     good: resourceDoc('aws_s3_bucket', BUCKET, { aws_s3_bucket_ownership_controls: { o: { bucket: 'b', rule: { object_ownership: 'BucketOwnerEnforced' } } } }),
   },
   {
+    rule: 'CKV2_AWS_65',
+    bad: resourceDoc('aws_s3_bucket_ownership_controls', { bucket: 'b', rule: { object_ownership: 'BucketOwnerPreferred' } }),
+    message: /^object_ownership is "BucketOwnerPreferred", not "BucketOwnerEnforced"$/,
+    good: resourceDoc('aws_s3_bucket_ownership_controls', { bucket: 'b', rule: { object_ownership: 'BucketOwnerEnforced' } }),
+  },
+  {
+    rule: 'CKV2_AWS_61',
+    bad: resourceDoc('aws_s3_bucket', BUCKET),
+    message: /^no aws_s3_bucket_lifecycle_configuration references this bucket$/,
+    good: resourceDoc('aws_s3_bucket', BUCKET, {
+      aws_s3_bucket_lifecycle_configuration: { l: { bucket: 'b', rule: [{ id: 'abort', status: 'Enabled', abort_incomplete_multipart_upload: { days_after_initiation: 1 } }] } },
+    }),
+  },
+  {
     rule: 'CKV_AWS_70',
     bad: resourceDoc('aws_s3_bucket_policy', { bucket: 'b', policy: policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) }),
     message: /statement #1 allows principal "\*"/,
@@ -328,6 +342,12 @@ const CASES: Case[] = [
     bad: resourceDoc('aws_api_gateway_deployment', { rest_api_id: 'a' }),
     message: /^lifecycle.create_before_destroy is not set/,
     good: resourceDoc('aws_api_gateway_deployment', { rest_api_id: 'a', lifecycle: { create_before_destroy: true } }),
+  },
+  {
+    rule: 'CKV_AWS_237',
+    bad: resourceDoc('aws_api_gateway_rest_api', { name: 'a' }),
+    message: /^lifecycle.create_before_destroy is not set: replacing the API would delete/,
+    good: resourceDoc('aws_api_gateway_rest_api', { name: 'a', lifecycle: { create_before_destroy: true } }),
   },
   {
     rule: 'CKV_AWS_59',

@@ -91,6 +91,20 @@ export const deploymentCreateBeforeDestroy: Rule = {
   },
 };
 
+/** CKV_AWS_237: a replaced REST API is created before the old one is destroyed. */
+export const restApiCreateBeforeDestroy: Rule = {
+  id: 'CKV_AWS_237',
+  ruleSet: 'checkov',
+  title: 'API Gateway REST API has lifecycle create_before_destroy = true',
+  resourceTypes: ['aws_api_gateway_rest_api'],
+  check: (api) => {
+    const value = api.get('lifecycle.create_before_destroy');
+    return value === true
+      ? pass('lifecycle.create_before_destroy = true')
+      : fail(`lifecycle.create_before_destroy is ${show(value)}: replacing the API would delete the one clients call before the new one exists`);
+  },
+};
+
 /** CKV_AWS_59: no method is open without authorization or an API key (preflights excepted, as upstream does). */
 export const methodNotOpen: Rule = {
   id: 'CKV_AWS_59',
@@ -156,6 +170,7 @@ export const apiGatewayRules: Rule[] = [
   stageThrottling,
   dataTraceOff,
   deploymentCreateBeforeDestroy,
+  restApiCreateBeforeDestroy,
   methodNotOpen,
   methodAuthorized,
   methodCognito,

@@ -83,14 +83,32 @@ export const bucketAclsDisabled: Rule = {
   id: 'CKV2_AWS_65',
   ruleSet: 'checkov',
   title: 'S3 bucket has ownership controls with object_ownership = BucketOwnerEnforced (ACLs disabled)',
-  resourceTypes: BUCKET,
-  check: (bucket, stack) => {
-    const controls = bucketResources(stack, bucket, 'aws_s3_bucket_ownership_controls');
+  resourceTypes: [...BUCKET, 'aws_s3_bucket_ownership_controls'],
+  check: (resource, stack) => {
+    // checkov reads the ownership controls themselves; the bucket is checked too, so that a bucket without any fails.
+    if (resource.type === 'aws_s3_bucket_ownership_controls') {
+      const ownership = resource.get('rule.object_ownership');
+      return ownership === 'BucketOwnerEnforced' ? pass('object_ownership = "BucketOwnerEnforced"') : fail(`object_ownership is ${show(ownership)}, not "BucketOwnerEnforced"`);
+    }
+    const controls = bucketResources(stack, resource, 'aws_s3_bucket_ownership_controls');
     if (controls.length === 0) return fail('no aws_s3_bucket_ownership_controls references this bucket');
     const ownership = controls[0].get('rule.object_ownership');
     return ownership === 'BucketOwnerEnforced'
       ? pass(`${controls[0].address} sets object_ownership = "BucketOwnerEnforced"`)
       : fail(`${controls[0].address} sets object_ownership = ${show(ownership)}, not "BucketOwnerEnforced"`);
+  },
+};
+
+/** CKV2_AWS_61: a lifecycle configuration (inline `lifecycle_rule` or aws_s3_bucket_lifecycle_configuration). */
+export const bucketLifecycle: Rule = {
+  id: 'CKV2_AWS_61',
+  ruleSet: 'checkov',
+  title: 'S3 bucket has a lifecycle configuration (aws_s3_bucket_lifecycle_configuration)',
+  resourceTypes: BUCKET,
+  check: (bucket, stack) => {
+    if (blocks(bucket.body.lifecycle_rule).length > 0) return pass('inline lifecycle_rule');
+    const lifecycle = bucketResources(stack, bucket, 'aws_s3_bucket_lifecycle_configuration')[0];
+    return lifecycle ? pass(`${lifecycle.address} configures it`) : fail('no aws_s3_bucket_lifecycle_configuration references this bucket');
   },
 };
 
@@ -168,6 +186,7 @@ export const s3Rules: Rule[] = [
   bucketRequiresTls,
   bucketEncrypted,
   bucketAclsDisabled,
+  bucketLifecycle,
   bucketPolicyNoWildcardPrincipal,
   ...bucketAccessLogging,
 ];
