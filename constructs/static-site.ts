@@ -18,6 +18,7 @@ import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
@@ -240,6 +241,8 @@ export class StaticSite extends Construct {
   public readonly publicAccessBlock: S3BucketPublicAccessBlock;
   public readonly ownershipControls: S3BucketOwnershipControls;
   public readonly encryption: S3BucketServerSideEncryptionConfigurationA;
+  /** Aborts uploads left incomplete after a day. */
+  public readonly lifecycle: S3BucketLifecycleConfiguration;
   /** S3 server access logging of the site bucket, with `bucketAccessLogging`. */
   public readonly bucketLogging?: S3BucketLoggingA;
   public readonly bucketPolicyDocument: DataAwsIamPolicyDocument;
@@ -332,6 +335,11 @@ export class StaticSite extends Construct {
     this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    // The parts of an upload that never completed (an interrupted deploy) are stored and billed until aborted.
+    this.lifecycle = new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: this.bucket.id,
+      rule: [{ id: 'abort-incomplete-uploads', status: 'Enabled', filter: [{}], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
     });
     if (props.bucketAccessLogging) {
       this.bucketLogging = new S3BucketLoggingA(this, 'bucket-logging', {
@@ -575,6 +583,7 @@ export class StaticSite extends Construct {
         'fixes the minimum viewer protocol at TLSv1 (minimum_protocol_version only applies to a custom certificate). With domainName the distribution uses TLSv1.2_2021.';
       suppressRule(this.distribution, 'CKV_AWS_174', reason);
       suppressRule(this.distribution, 'AwsSolutions-CFR4', reason);
+      suppressRule(this.distribution, 'CKV2_AWS_42', reason);
     }
     if (props.webAclArn === undefined) {
       const reason =
@@ -590,6 +599,45 @@ export class StaticSite extends Construct {
       suppressRule(this.distribution, 'CKV_AWS_86', reason);
       suppressRule(this.distribution, 'AwsSolutions-CFR3', reason);
     }
+    suppressRule(
+      this.distribution,
+      'CKV2_AWS_47',
+      props.webAclArn === undefined
+        ? 'No web ACL is attached (webAclArn is opt-in, see CKV_AWS_68), so there are no managed rule groups to check.'
+        : "The web ACL is passed by ARN (webAclArn) and its rules are its owner's; this stack cannot see them. Include " +
+            'AWSManagedRulesKnownBadInputsRuleSet (Log4j) and AWSManagedRulesAnonymousIpList in it.',
+    );
+    suppressRule(
+      this.distribution,
+      'CKV_AWS_374',
+      'A public website is for readers in every country: geo restriction is a business decision (licensing, sanctions), not a security default. ' +
+        'Add restrictions.geoRestriction through an override where one applies.',
+    );
+    suppressRule(
+      this.distribution,
+      'CKV_AWS_310',
+      'One origin, an S3 bucket in one region (99.99% availability design), and every file cached at the edge; a failover origin needs a second ' +
+        'bucket kept in step (CKV_AWS_144), doubling storage and upload for a site that is rebuilt from source on each deploy.',
+    );
+    if (this.responseHeadersPolicy) {
+      suppressRule(
+        this.responseHeadersPolicy,
+        'CKV_AWS_259',
+        'HSTS is sent for two years with override, but without preload, and includeSubDomains only with hstsIncludeSubdomains: preload puts the ' +
+          "whole registrable domain, every subdomain included, on browsers' built-in HTTPS-only lists, a commitment that takes months to undo and " +
+          'that this construct cannot make for the owner of the domain.',
+      );
+    }
+    const rebuiltFromSource = 'The bucket holds the build output of siteDir, which every deploy uploads again from source control';
+    suppressRule(this.bucket, 'CKV_AWS_21', `${rebuiltFromSource}: source control is the version history; object versions would keep every deploy's files, billed, for nothing to restore.`);
+    suppressRule(this.bucket, 'CKV_AWS_144', `${rebuiltFromSource}, so a copy in a second region adds cost and a replication role without a copy worth keeping (see CKV_AWS_310).`);
+    suppressRule(
+      this.bucket,
+      'CKV_AWS_145',
+      'Encrypted at rest with SSE-S3 (AES256, CKV_AWS_19). The files are public once served; SSE-KMS would add a key policy granting CloudFront decrypt ' +
+        '(OAC with KMS) and a KMS request per cache miss, protecting nothing a reader cannot fetch.',
+    );
+    suppressRule(this.bucket, 'CKV2_AWS_62', 'Nothing reacts to changes in the site bucket: only deploys write to it, and they are in the Terraform plan and CloudTrail.');
   }
 
   /**

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './project-copy';
 
@@ -17,7 +19,7 @@ new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
 const site = new StaticSite(stack, 'site', { siteDir: 'www' });
 const api = new ContactApi(stack, 'contact', { allowedOrigins: site.origins });
 site.addApiOrigin(api.apiOrigin);
-const orders = new ApiGatewayRestApi(stack, 'orders-api', { name: 'orders' });
+const orders = new ApiGatewayRestApi(stack, 'orders-api', { name: 'orders', lifecycle: { createBeforeDestroy: true } });
 const resource = new ApiGatewayResource(stack, 'orders', { restApiId: orders.id, parentId: orders.rootResourceId, pathPart: 'orders' });
 new CorsPreflight(stack, 'orders-cors', {
   restApiId: orders.id,
@@ -43,7 +45,7 @@ export interface Consumer {
  */
 export function packAndSynthConsumer(work: string): Consumer {
   const env = { ...process.env, CHECKPOINT_DISABLE: '1', npm_config_audit: 'false', npm_config_fund: 'false' };
-  const tarballName = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: PROJECT_ROOT, env, encoding: 'utf8' })
+  const tarballName = withPackLock(() => execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: PROJECT_ROOT, env, encoding: 'utf8' }))
     .trim()
     .split('\n')
     .pop()!;
@@ -58,4 +60,33 @@ export function packAndSynthConsumer(work: string): Consumer {
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir, env, stdio: 'pipe' });
   execFileSync(process.execPath, ['app.js'], { cwd: dir, env, stdio: 'pipe' });
   return { tarball, dir, stackDir: join(dir, 'cdktf.out', 'stacks', 'consumer') };
+}
+
+const PACK_LOCK = join(tmpdir(), `cdktf-contact-site-pack-${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12)}.lock`);
+const STALE_LOCK_MS = 10 * 60_000;
+
+/**
+ * One `npm pack` of this checkout at a time: its prepack build rewrites lib/, and test files that
+ * pack run in parallel jest workers. A lock older than ten minutes is a crashed run's and is taken over.
+ */
+function withPackLock<T>(pack: () => T): T {
+  for (;;) {
+    try {
+      mkdirSync(PACK_LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(PACK_LOCK).mtimeMs > STALE_LOCK_MS) rmSync(PACK_LOCK, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return pack();
+  } finally {
+    rmSync(PACK_LOCK, { recursive: true, force: true });
+  }
 }

@@ -76,13 +76,12 @@ export const CONFIGURATIONS: readonly Configuration[] = [
       requireOrigin: true,
       thankYouUrl: 'https://www.example.com/thanks.html',
       reservedConcurrency: 5,
-      tracing: false,
       manageApiGatewayAccount: false,
     });
     site.addApiOrigin(api.apiOrigin);
   }),
   stackWith('CorsPreflight on an API of its own, several origins and "*"', (stack) => {
-    const api = new ApiGatewayRestApi(stack, 'orders-api', { name: 'orders' });
+    const api = new ApiGatewayRestApi(stack, 'orders-api', { name: 'orders', lifecycle: { createBeforeDestroy: true } });
     const orders = new ApiGatewayResource(stack, 'orders', { restApiId: api.id, parentId: api.rootResourceId, pathPart: 'orders' });
     const status = new ApiGatewayResource(stack, 'status', { restApiId: api.id, parentId: api.rootResourceId, pathPart: 'status' });
     new CorsPreflight(stack, 'orders-cors', {
