@@ -62,3 +62,15 @@ test('every action is pinned to a major version or a commit; the YAML is indente
   expect(workflow).not.toMatch(/\t/);
   for (const line of lines) expect(line.match(/^ */)![0].length % 2).toBe(0);
 });
+
+test('optionally runs checkov, after the comment, with the config the review writes and the version the project pins', () => {
+  const pinned = /^checkov==(\S+)$/m.exec(readFileSync(join(PROJECT_ROOT, 'tools', 'python', 'requirements.in'), 'utf8'))![1];
+  const steps = [
+    'uses: marocchino/sticky-pull-request-comment@',
+    "if: vars.RUN_CHECKOV == 'true'",
+    `install --quiet 'checkov==${pinned}'`,
+    'npm run review -- --stack-dir "$STACK_DIR" --checkov-config checkov.yaml',
+    '--config-file checkov.yaml',
+  ].map(lineOf);
+  expect(steps).toEqual([...steps].sort((a, b) => a - b));
+});

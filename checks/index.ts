@@ -28,6 +28,8 @@ export type { Rule, RuleOutcome } from './rule';
 export type { ResourceView, StackView, Suppression } from './stack-view';
 export { stackView } from './stack-view';
 export { LAMBDA_RUNTIME_DEPRECATION, lambdaRuntimeRule } from './rules/lambda';
+export type { CheckovFiles, CheckovSkip } from './checkov';
+export { checkovFiles, checkovInput, checkovSkips, isCheckovId } from './checkov';
 
 export type CheckStatus = 'pass' | 'fail' | 'suppressed';
 

@@ -4,8 +4,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { checkStack } from '../checks';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { checkovFiles, checkStack } from '../checks';
 import { buildReview } from '../review';
 import { findSecrets } from '../review/secrets';
 import { APP_NODE_ARGS } from './app-command';
@@ -24,6 +24,11 @@ permissions, the handler zip; with --plan also what terraform plan will create, 
                      over it, created resources are counted instead of listed, then the report is cut
   --strict           exit 1 when a policy check fails, a stateful resource is replaced or destroyed,
                      or a Lambda zip does not match its source_code_hash
+  --checkov-config <file>
+                     instead of the report, write a checkov config file that skips the checkov checks
+                     the constructs suppress by design (each with its reasons), and beside it
+                     <file>.tf.json, the stack as checkov 3.3 can parse it; then run, from this folder:
+                     checkov --config-file <file>
   -h, --help         this text
 
 Exit codes: 0 report written, 1 findings with --strict, 2 usage or input error,
@@ -37,6 +42,7 @@ export interface ReviewOptions {
   out?: string;
   maxChars: number;
   strict: boolean;
+  checkovConfig?: string;
   help: boolean;
 }
 
@@ -72,6 +78,9 @@ export function parseArgs(argv: readonly string[]): ReviewOptions {
       case '--strict':
         options.strict = true;
         break;
+      case '--checkov-config':
+        options.checkovConfig = value();
+        break;
       case '-h':
       case '--help':
         options.help = true;
@@ -79,6 +88,9 @@ export function parseArgs(argv: readonly string[]): ReviewOptions {
       default:
         throw new UsageError(`unknown argument ${arg}`);
     }
+  }
+  if (options.checkovConfig !== undefined && (options.plan !== undefined || options.out !== undefined || options.strict)) {
+    throw new UsageError('--checkov-config writes the checkov files instead of the report: it does not take --plan, --out or --strict');
   }
   return options;
 }
@@ -131,6 +143,7 @@ export function run(argv: readonly string[]): number {
     }
   }
   const json = readFileSync(stackFile, 'utf8');
+  if (options.checkovConfig !== undefined) return writeCheckovConfig(json, options.checkovConfig);
   const readAsset = (path: string): Uint8Array | undefined => {
     const file = resolve(stackDir, path);
     // Only files inside the stack folder: the path comes from the document under review.
@@ -162,6 +175,29 @@ export function run(argv: readonly string[]): number {
   }
   for (const warning of review.warnings) process.stderr.write(`review: warning: ${warning}\n`);
   return options.strict && review.warnings.length > 0 ? 1 : 0;
+}
+
+/** `--checkov-config`: the config file, and the stack copy it names (relative to the current folder, where checkov is to run). */
+function writeCheckovConfig(json: string, configFile: string): number {
+  // `npm run` starts scripts in the package folder; INIT_CWD is the folder the user ran it from.
+  const userFolder = process.env.INIT_CWD ?? process.cwd();
+  const configPath = resolve(userFolder, configFile);
+  const inputPath = configPath.replace(/(\.ya?ml)?$/i, '.tf.json');
+  const inputFile = relative(userFolder, inputPath).split(sep).join('/');
+  let files;
+  try {
+    files = checkovFiles(json, { inputFile });
+  } catch (error) {
+    process.stderr.write(`review: ${(error as Error).message}\n`);
+    return 2;
+  }
+  mkdirSync(dirname(configPath), { recursive: true });
+  writeFileSync(inputPath, files.input);
+  writeFileSync(configPath, files.config);
+  process.stderr.write(
+    `review: wrote ${configFile} (${files.skips.length} checkov check(s) skipped by design) and ${inputFile}; run: checkov --config-file ${configFile}\n`,
+  );
+  return 0;
 }
 
 if (require.main === module) process.exitCode = run(process.argv.slice(2));
