@@ -1,5 +1,14 @@
-export * from './static-site';
-export * from './contact-api';
-export * from './cors-preflight';
+/**
+ * The public API of cdktf-contact-site: what a stack imports. Everything else under constructs/ is
+ * internal and may change in any release; `__tests__/public-api.test.ts` lists these names, so that
+ * adding or removing one is a decision.
+ */
+export { StaticSite } from './static-site';
+export type { GeneratedSiteFile, PriceClass, StaticSiteAccessLogging, StaticSiteBucketAccessLogging, StaticSiteProps, StaticSiteUpload } from './static-site';
+export { ContactApi } from './contact-api';
+export type { ContactApiProps, ContactApiRuntime } from './contact-api';
+export { CorsPreflight } from './cors-preflight';
+export type { CorsPreflightProps } from './cors-preflight';
 export { suppressRule, suppressionsOf } from './internal/suppressions';
 export type { RuleSuppression } from './internal/suppressions';
+export { PropError } from './internal/validate';
