@@ -2,7 +2,9 @@
 import { readConfig } from '../handlers/contact/config';
 import { corsHeaders, isOriginAllowed, normaliseOrigin, parseAllowedOrigins, type OriginAllowlist } from '../handlers/contact/cors';
 import { CONTACT_FIELDS, MAX_BODY_BYTES } from '../handlers/contact/fields';
-import { bodySizeBytes, parseBody, parseMediaType, readRequest, type ApiGatewayEvent } from '../handlers/contact/parse';
+import { bodySizeBytes, parseBody } from '../handlers/contact/body';
+import { parseMediaType } from '../handlers/contact/media-type';
+import { readRequest, type ApiGatewayEvent } from '../handlers/contact/parse';
 import { prefersHtml, thankYouLocation } from '../handlers/contact/respond';
 import { classifyFailure, submissionIdFor, toItem } from '../handlers/contact/store';
 import { isEmailAddress, isHoneypotFilled, isPhoneNumber, readIdempotencyKey, validateSubmission } from '../handlers/contact/validate';

@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { bundleContactHandler } from '../../handlers/bundle';
 import { CONTACT_FIELD_NAMES, CONTACT_FIELDS, HONEYPOT_FIELD, MAX_BODY_BYTES } from '../../handlers/contact/fields';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../handlers/contact/index';
-import { parseBody, readRequest } from '../../handlers/contact/parse';
+import { parseBody } from '../../handlers/contact/body';
+import { readRequest } from '../../handlers/contact/parse';
 import { validateSubmission } from '../../handlers/contact/validate';
 import { createContactTable, extractHandler, localHandlerEnvironment, startLocalDynamoDb, type LocalDynamoDb } from '../../handlers/local-dynamodb';
 

@@ -1,7 +1,8 @@
+import { parseBody } from './body';
 import { readConfig } from './config';
 import { isOriginAllowed } from './cors';
 import { logEvent } from './log';
-import { parseBody, readRequest, type ApiGatewayEvent } from './parse';
+import { readRequest, type ApiGatewayEvent } from './parse';
 import {
   errorResponse,
   prefersHtml,

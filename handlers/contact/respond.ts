@@ -1,18 +1,12 @@
 import { corsHeaders, isOriginAllowed, type OriginAllowlist } from './cors';
 import { isAbsoluteHttpUrl } from './config';
+import type { FieldError } from './field-error';
 
 /** An API Gateway proxy result (REST v1 and HTTP API v2 share this shape). */
 export interface ApiGatewayResult {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
   readonly body: string;
-}
-
-/** One invalid field in a 400 body: its name, a stable code and a human-readable reason. */
-export interface FieldProblem {
-  readonly field: string;
-  readonly code: string;
-  readonly message: string;
 }
 
 /** What every answer needs to carry the right CORS headers. */
@@ -49,7 +43,7 @@ export function errorResponse(
   error: string,
   message: string,
   context: ResponseContext,
-  extra: { fields?: readonly FieldProblem[]; headers?: Record<string, string> } = {},
+  extra: { fields?: readonly FieldError[]; headers?: Record<string, string> } = {},
 ): ApiGatewayResult {
   const body: Record<string, unknown> = { error, message, requestId: context.requestId };
   if (extra.fields !== undefined) body.fields = extra.fields;

@@ -1,3 +1,4 @@
+import type { FieldError } from './field-error';
 import {
   CONTACT_FIELD_NAMES,
   CONTACT_FIELDS,
@@ -15,12 +16,6 @@ export type Submission = { readonly [name in ContactFieldName]?: string } & {
   readonly last_name: string;
   readonly email: string;
 };
-
-export interface FieldError {
-  readonly field: string;
-  readonly code: 'required' | 'not_text' | 'too_long' | 'control_characters' | 'invalid_email' | 'invalid_phone' | 'invalid_key';
-  readonly message: string;
-}
 
 export type ValidationResult =
   | { readonly ok: true; readonly submission: Submission }
