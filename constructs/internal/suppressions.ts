@@ -58,3 +58,24 @@ export function suppressRule(
 export function suppressionsOf(resource: TerraformResource | TerraformDataSource): readonly RuleSuppression[] {
   return recorded.get(resource) ?? [];
 }
+
+/** One row of a construct's table of by-design suppressions. */
+export interface SuppressionRow {
+  /** The resource; a row whose resource was not made (an opt-in one) is skipped. */
+  readonly resource: TerraformResource | TerraformDataSource | undefined;
+  /** The rules that do not hold for it, for the same reason. */
+  readonly rules: readonly string[];
+  readonly reason: string;
+  /** Whether the row applies to this configuration. @default true */
+  readonly when?: boolean;
+  /** Only these findings of the rules (see {@link RuleSuppression.appliesTo}). @default the whole rules */
+  readonly appliesTo?: readonly string[];
+}
+
+/** Records every row that applies, in order. */
+export function applySuppressions(rows: readonly SuppressionRow[]): void {
+  for (const row of rows) {
+    if (row.when === false || row.resource === undefined) continue;
+    for (const rule of row.rules) suppressRule(row.resource, rule, row.reason, row.appliesTo ? { appliesTo: row.appliesTo } : {});
+  }
+}
