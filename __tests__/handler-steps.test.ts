@@ -1,13 +1,13 @@
 /** The handler's pure steps, one by one: cors, config, parse, validate, respond, and store's pure helpers. */
 import { readConfig } from '../handlers/contact/config';
-import { corsHeaders, isOriginAllowed, normaliseOrigin, parseAllowedOrigins, type OriginAllowlist } from '../handlers/contact/cors';
 import { CONTACT_FIELDS, MAX_BODY_BYTES } from '../handlers/contact/fields';
 import { bodySizeBytes, parseBody } from '../handlers/contact/body';
 import { parseMediaType } from '../handlers/contact/media-type';
 import { readRequest, type ApiGatewayEvent } from '../handlers/contact/parse';
-import { prefersHtml, thankYouLocation } from '../handlers/contact/respond';
+import { corsHeaders, prefersHtml, thankYouLocation } from '../handlers/contact/respond';
 import { classifyFailure, submissionIdFor, toItem } from '../handlers/contact/store';
 import { isEmailAddress, isHoneypotFilled, isPhoneNumber, readIdempotencyKey, validateSubmission } from '../handlers/contact/validate';
+import { isOriginAllowed, normaliseOrigin, parseAllowedOrigins, type OriginAllowlist } from '../shared/origins';
 
 const allowlist = (value: string): OriginAllowlist => {
   const parsed = parseAllowedOrigins(value);

@@ -49,12 +49,14 @@ function touchAll(dir: string, when: Date): void {
 test('the same zip bytes across time zones, touched files and another folder (fresh processes)', async () => {
   const expected = createHash('sha256').update(buildContactHandlerZip()).digest('base64');
 
-  // A copy of the handler source elsewhere, every file touched to a different mtime; its imports resolve
-  // through a node_modules link.
+  // A copy of the handler source (and shared/, which it imports) elsewhere, every file touched to a different
+  // mtime; its imports resolve through a node_modules link.
   const otherRoot = mkdtempSync(join(tmpdir(), 'elsewhere-'));
-  cpSync(join(ROOT, 'handlers'), join(otherRoot, 'handlers'), { recursive: true });
+  for (const dir of ['handlers', 'shared']) {
+    cpSync(join(ROOT, dir), join(otherRoot, dir), { recursive: true });
+    touchAll(join(otherRoot, dir), new Date('2031-07-04T12:34:56Z'));
+  }
   symlinkSync(join(ROOT, 'node_modules'), join(otherRoot, 'node_modules'), 'dir');
-  touchAll(join(otherRoot, 'handlers'), new Date('2031-07-04T12:34:56Z'));
 
   const hashes = await Promise.all([
     hashInChildProcess(join(ROOT, 'handlers'), { TZ: 'UTC' }),

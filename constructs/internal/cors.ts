@@ -4,7 +4,7 @@
  * constructs (and the contact handler's configuration) import them from here.
  */
 import { Token, Tokenization } from 'cdktf';
-import { normaliseOrigin } from '../../handlers/contact/cors';
+import { normaliseOrigin } from '../../shared/origins';
 
 /** The HTTP methods a REST API method can be declared for (API Gateway's `ANY` aside). */
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;

@@ -1,11 +1,11 @@
-import { parseAllowedOrigins, type OriginAllowlist } from './cors';
+import { parseAllowedOrigins, type OriginAllowlist } from '../../shared/origins';
 import { DEFAULT_THANK_YOU_PATH } from './fields';
 
 /**
  * The handler's settings, read once from the environment at start-up (ContactApi sets them):
  * - `TABLE_NAME` (required): the DynamoDB table.
  * - `AWS_REGION` (required; the Lambda runtime sets it).
- * - `ALLOWED_ORIGINS` (required): comma-separated origins allowed to post (see cors.ts; `*` = any).
+ * - `ALLOWED_ORIGINS` (required): comma-separated origins allowed to post (see shared/origins.ts; `*` = any).
  * - `THANK_YOU_URL` (optional): absolute URL, or a path resolved against the request's allowed
  *   Origin/Referer, of the page an HTML form is sent to with 303. Default `/thank-you.html`.
  * - `REQUIRE_ORIGIN` (optional, "true"/"false", default false): refuse requests without an Origin header.

@@ -1,6 +1,6 @@
+import { isOriginAllowed } from '../../shared/origins';
 import { parseBody } from './body';
 import { readConfig } from './config';
-import { isOriginAllowed } from './cors';
 import { logEvent } from './log';
 import { readRequest, type ApiGatewayEvent } from './parse';
 import {

@@ -1,4 +1,4 @@
-import { corsHeaders, isOriginAllowed, type OriginAllowlist } from './cors';
+import { isOriginAllowed, type OriginAllowlist } from '../../shared/origins';
 import { isAbsoluteHttpUrl } from './config';
 import type { FieldError } from './field-error';
 
@@ -14,6 +14,15 @@ export interface ResponseContext {
   readonly allowlist: OriginAllowlist | undefined;
   readonly origin: string | undefined;
   readonly requestId: string;
+}
+
+/** The CORS headers of every answer: the origin echoed only when allowed, and always `Vary: Origin`. */
+export function corsHeaders(allowlist: OriginAllowlist | undefined, origin: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { Vary: 'Origin' };
+  if (allowlist !== undefined && origin !== undefined && isOriginAllowed(allowlist, origin)) {
+    headers['Access-Control-Allow-Origin'] = origin;
+  }
+  return headers;
 }
 
 /** Seconds a client should wait before retrying when DynamoDB is throttled or unavailable. */

@@ -1,8 +1,7 @@
-import { isIPv4, isIPv6 } from 'node:net';
-
 /**
- * The CORS allowlist: parsing `ALLOWED_ORIGINS` and deciding per request. Pure (only `URL` and node:net),
- * so constructs can validate the same setting at synth time.
+ * Origins and the CORS allowlist, one definition for the constructs (their origin props, checked at synth)
+ * and the contact handler (`ALLOWED_ORIGINS`, checked per request). Pure: no Node or AWS imports, only `URL`,
+ * so it runs at synth, in the Lambda bundle and in a browser alike.
  *
  * `ALLOWED_ORIGINS` is a comma-separated list of origins, `scheme://host[:port]` (http or https, no path,
  * query or credentials). Entries are normalised the way browsers serialise an `Origin` header (lower-case,
@@ -33,7 +32,7 @@ export function normaliseOrigin(raw: unknown): string | undefined {
   const scheme = m[1].toLowerCase();
   let host: string;
   if (m[2] !== undefined) {
-    if (!isIPv6(m[2])) return undefined;
+    if (!isIPv6Address(m[2])) return undefined;
     // The URL parser gives the canonical (compressed, lowercase) form browsers send.
     host = new URL(`${scheme}://[${m[2]}]`).host;
   } else {
@@ -57,8 +56,37 @@ function isHost(host: string): boolean {
   const labels = host.split('.');
   if (!labels.every((label) => DOMAIN_LABEL.test(label))) return false;
   // A host whose last label is numeric is parsed as IPv4 by browsers: it must then be a valid one.
-  if (/^[0-9]+$/.test(labels[labels.length - 1])) return isIPv4(host);
+  if (/^[0-9]+$/.test(labels[labels.length - 1])) return isIPv4Address(host);
   return true;
+}
+
+// The expressions of Node's `net.isIPv4`/`net.isIPv6` (lib/internal/net.js), without IPv6 zone ids
+// (`%eth0`, never in an origin), so that the check is the same without importing node:net.
+const V4_PART = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
+const V4 = `(?:${V4_PART}\\.){3}${V4_PART}`;
+const V6_PART = '(?:[0-9a-fA-F]{1,4})';
+const IPV4_ADDRESS = new RegExp(`^${V4}$`);
+const IPV6_ADDRESS = new RegExp(
+  '^(?:' +
+    `(?:${V6_PART}:){7}(?:${V6_PART}|:)|` +
+    `(?:${V6_PART}:){6}(?:${V4}|:${V6_PART}|:)|` +
+    `(?:${V6_PART}:){5}(?::${V4}|(?::${V6_PART}){1,2}|:)|` +
+    `(?:${V6_PART}:){4}(?:(?::${V6_PART}){0,1}:${V4}|(?::${V6_PART}){1,3}|:)|` +
+    `(?:${V6_PART}:){3}(?:(?::${V6_PART}){0,2}:${V4}|(?::${V6_PART}){1,4}|:)|` +
+    `(?:${V6_PART}:){2}(?:(?::${V6_PART}){0,3}:${V4}|(?::${V6_PART}){1,5}|:)|` +
+    `(?:${V6_PART}:){1}(?:(?::${V6_PART}){0,4}:${V4}|(?::${V6_PART}){1,6}|:)|` +
+    `(?::(?:(?::${V6_PART}){0,5}:${V4}|(?::${V6_PART}){1,7}|:))` +
+    ')$',
+);
+
+/** A dotted-decimal IPv4 address (no leading zeros), as `net.isIPv4` decides. */
+export function isIPv4Address(value: string): boolean {
+  return IPV4_ADDRESS.test(value);
+}
+
+/** An IPv6 address without a zone id, as `net.isIPv6` decides. */
+export function isIPv6Address(value: string): boolean {
+  return IPV6_ADDRESS.test(value);
 }
 
 export function parseAllowedOrigins(value: string | undefined): AllowlistParseResult {
@@ -87,13 +115,4 @@ export function parseAllowedOrigins(value: string | undefined): AllowlistParseRe
 export function isOriginAllowed(allowlist: OriginAllowlist, origin: string): boolean {
   if (allowlist.anyOrigin) return normaliseOrigin(origin) !== undefined;
   return allowlist.origins.has(origin);
-}
-
-/** The CORS headers of every answer: the origin echoed only when allowed, and always `Vary: Origin`. */
-export function corsHeaders(allowlist: OriginAllowlist | undefined, origin: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = { Vary: 'Origin' };
-  if (allowlist !== undefined && origin !== undefined && isOriginAllowed(allowlist, origin)) {
-    headers['Access-Control-Allow-Origin'] = origin;
-  }
-  return headers;
 }
