@@ -485,7 +485,7 @@ describe('ContactApi rejects props that cannot work', () => {
     [{ reservedConcurrency: -1 }, /ContactApi: reservedConcurrency must be an integer above 0/],
     [{ thankYouUrl: 'thanks.html' }, /ContactApi: thankYouUrl "thanks\.html" must be an absolute http\(s\) URL or a path/],
     [{ hostedZoneName: 'example.com' }, /ContactApi: hostedZoneName needs domainName/],
-    [{ domainName: 'api.example.com' }, /ContactApi: hostedZoneId or hostedZoneName \(exactly one\) is required/],
+    [{ domainName: 'api.example.com' }, /ContactApi: hostedZoneId or hostedZoneName is required with domainName/],
     [{ domainName: 'api.example.org', hostedZoneName: 'example.com' }, /ContactApi: domainName "api\.example\.org" is not in hosted zone "example\.com"/],
     [{ domainName: 'API.example.com', hostedZoneId: 'Z1' }, /ContactApi: domainName "API\.example\.com" is not a valid domain name/],
     [{ allowedOrigins: ['*', 'https://www.example.com'] }, /ContactApi: allowedOrigins: "\*" cannot be mixed/],

@@ -6,7 +6,7 @@
 export { StaticSite } from './static-site';
 export type { GeneratedSiteFile, PriceClass, StaticSiteAccessLogging, StaticSiteBucketAccessLogging, StaticSiteProps, StaticSiteUpload } from './static-site-props';
 export { ContactApi } from './contact-api';
-export type { ContactApiProps, ContactApiRuntime } from './contact-api';
+export type { ContactApiProps, ContactApiRuntime } from './contact-api-props';
 export { CorsPreflight } from './cors-preflight';
 export type { CorsPreflightProps } from './cors-preflight';
 export { suppressRule, suppressionsOf } from './internal/suppressions';

@@ -16,7 +16,7 @@ import {
   findHandlerEntry,
   LAMBDA_RUNTIME,
 } from '../../handlers/bundle';
-import { CONTACT_API_RUNTIMES } from '../../constructs/contact-api';
+import { CONTACT_API_RUNTIMES } from '../../constructs/contact-api-props';
 import { createZip, crc32, readZip } from '../../handlers/zip';
 
 const ROOT = resolve(__dirname, '..', '..');

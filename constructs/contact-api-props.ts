@@ -1,0 +1,245 @@
+/**
+ * ContactApi's props, their defaults, and {@link resolveContactApiProps}, which checks them all and
+ * turns them into the settings the construct is built from.
+ */
+import { LAMBDA_RUNTIME } from '../handlers/bundle';
+import { validateOrigins } from './internal/cors';
+import { checkDomainAndZone, checkWebAclArn, isConcrete, PropChecks, PropError } from './internal/validate';
+
+/** Lambda runtimes the bundled handler is built and tested for. */
+export const CONTACT_API_RUNTIMES = ['nodejs22.x', 'nodejs24.x'] as const;
+export type ContactApiRuntime = (typeof CONTACT_API_RUNTIMES)[number];
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export interface ContactApiProps {
+  /**
+   * Origins (`https://host[:port]`) whose pages may post to the API: the CORS allowlist of the
+   * preflight, the gateway error responses and the handler. Typically `StaticSite.origins`.
+   */
+  readonly allowedOrigins: string[];
+
+  /** Refuse requests that carry no `Origin` header (non-browser clients). @default false */
+  readonly requireOrigin?: boolean;
+
+  /**
+   * Where a plain HTML form (no JavaScript) is sent with `303` after a successful post: an
+   * absolute URL, or a path resolved against the posting page's allowed origin.
+   * @default "/thank-you.html"
+   */
+  readonly thankYouUrl?: string;
+
+  /** Path segment of the contact resource. @default "contact" */
+  readonly resourcePath?: string;
+
+  /** Name of the API Gateway stage. @default "prod" */
+  readonly stageName?: string;
+
+  /** Steady-state requests per second the stage accepts before answering 429. @default 10 */
+  readonly throttlingRateLimit?: number;
+
+  /** Requests the stage accepts in a burst. @default 20 */
+  readonly throttlingBurstLimit?: number;
+
+  /** Days to keep the function's logs and the API's access and execution logs; a value CloudWatch accepts. @default 30 */
+  readonly logRetentionDays?: number;
+
+  /** Lambda memory in MB (128..10240); more memory also means more CPU. @default 256 */
+  readonly memorySize?: number;
+
+  /** Lambda timeout in seconds (1..28, below API Gateway's 29 s integration limit). @default 10 */
+  readonly timeoutSeconds?: number;
+
+  /** Lambda architecture. @default "arm64" */
+  readonly architecture?: 'arm64' | 'x86_64';
+
+  /** Lambda runtime. @default "nodejs24.x" */
+  readonly runtime?: ContactApiRuntime;
+
+  /**
+   * Concurrent executions reserved for (and capping) the function. New accounts have a limit of
+   * 10 and cannot reserve any, so there is none by default: the stage throttling caps the load.
+   * @default none
+   */
+  readonly reservedConcurrency?: number;
+
+  /** X-Ray tracing on the function and the stage. @default true */
+  readonly tracing?: boolean;
+
+  /** Point-in-time recovery (35 days of restorable history) on the table. @default true */
+  readonly pointInTimeRecovery?: boolean;
+
+  /** Refuse to delete the table (terraform destroy fails until this is turned off). @default true */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Manage the region's account-wide API Gateway CloudWatch role (`aws_api_gateway_account`),
+   * which stage access logs need. Turn off where another stack or a landing zone sets it.
+   * Several `ContactApi`s in one stack share one setting: the first that manages it makes it, the
+   * others reuse it. Destroying it resets that setting for the whole region (AWS provider 6).
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
+
+  /**
+   * Add CORS headers to the API's `DEFAULT_4XX`/`DEFAULT_5XX` gateway responses, so throttling and
+   * gateway errors reach the page as readable errors instead of CORS failures.
+   * @default true
+   */
+  readonly corsGatewayResponses?: boolean;
+
+  /**
+   * Custom domain for the API, e.g. `api.example.com`, with a regional ACM certificate validated
+   * in `hostedZoneId`/`hostedZoneName` and `A`/`AAAA` alias records.
+   * @default none: the `execute-api` URL
+   */
+  readonly domainName?: string;
+  /** Route 53 zone of `domainName`, by id. @default looked up by `hostedZoneName` */
+  readonly hostedZoneId?: string;
+  /** Route 53 zone of `domainName`, by name. @default none */
+  readonly hostedZoneName?: string;
+
+  /**
+   * ARN of an existing AWS WAFv2 web ACL to associate with the stage. API Gateway takes
+   * `REGIONAL`-scope ACLs in the API's own region: `arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>`.
+   * @default none: no WAF (a by-design suppression of CKV2_AWS_29 / AwsSolutions-APIG3 is recorded)
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * ARN of a customer managed KMS key (`arn:aws:kms:<region>:<account>:key/<id>`, in the table's
+   * region) to encrypt the table with, instead of the AWS managed key `aws/dynamodb`. The function
+   * is granted `kms:Decrypt` on that key only, and only through DynamoDB (`kms:ViaService`), which
+   * is what DynamoDB needs from the caller to use the table key; the key policy must allow it too
+   * (the default key policy delegates to IAM).
+   * @default none: the AWS managed key (a by-design suppression of CKV_AWS_119 is recorded)
+   */
+  readonly tableKmsKeyArn?: string;
+}
+
+const CONSTRUCT = 'ContactApi';
+
+/** The props with their defaults applied, checked: what the construct is built from. */
+export interface ContactApiSettings {
+  /** The validated CORS allowlist. */
+  readonly allowedOrigins: string[];
+  readonly resourcePath: string;
+  readonly stageName: string;
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  readonly logRetentionDays: number;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+  readonly architecture: 'arm64' | 'x86_64';
+  readonly runtime: ContactApiRuntime;
+  readonly tracing: boolean;
+  readonly pointInTimeRecovery: boolean;
+  readonly deletionProtection: boolean;
+  readonly manageApiGatewayAccount: boolean;
+  readonly corsGatewayResponses: boolean;
+}
+
+/** Checks every prop (all problems in one PropError) and applies the defaults. */
+export function resolveContactApiProps(props: ContactApiProps): ContactApiSettings {
+  const checks = new PropChecks(CONSTRUCT);
+  const allowedOrigins = validateOrigins(props.allowedOrigins, `${CONSTRUCT}: allowedOrigins`);
+  const settings: ContactApiSettings = {
+    allowedOrigins,
+    resourcePath: props.resourcePath ?? 'contact',
+    stageName: props.stageName ?? 'prod',
+    throttlingRateLimit: props.throttlingRateLimit ?? 10,
+    throttlingBurstLimit: props.throttlingBurstLimit ?? 20,
+    logRetentionDays: props.logRetentionDays ?? 30,
+    memorySize: props.memorySize ?? 256,
+    timeoutSeconds: props.timeoutSeconds ?? 10,
+    architecture: props.architecture ?? 'arm64',
+    runtime: props.runtime ?? (LAMBDA_RUNTIME as ContactApiRuntime),
+    tracing: props.tracing ?? true,
+    pointInTimeRecovery: props.pointInTimeRecovery ?? true,
+    deletionProtection: props.deletionProtection ?? true,
+    manageApiGatewayAccount: props.manageApiGatewayAccount ?? true,
+    corsGatewayResponses: props.corsGatewayResponses ?? true,
+  };
+  checks.check(() => checkApiShape(settings));
+  checks.check(() => checkFunction(settings, props));
+  checks.check(() => {
+    if (props.thankYouUrl !== undefined && isConcrete(props.thankYouUrl) && !/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/.test(props.thankYouUrl)) {
+      throw new PropError(CONSTRUCT, 'thankYouUrl', `"${props.thankYouUrl}" must be an absolute http(s) URL or a path starting with "/"`);
+    }
+  });
+  checks.check(() => checkWebAclArn(CONSTRUCT, 'webAclArn', props.webAclArn, 'REGIONAL'));
+  checks.check(() => {
+    if (props.tableKmsKeyArn !== undefined && isConcrete(props.tableKmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/.test(props.tableKmsKeyArn)) {
+      throw new PropError(CONSTRUCT, 'tableKmsKeyArn', `"${props.tableKmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not a key id or an alias, which IAM cannot scope the grant to)`);
+    }
+  });
+  checks.check(() => checkDomainAndZone(CONSTRUCT, props));
+  checks.throwIfAny();
+  return settings;
+}
+
+/** A number above 0 and at most `max`. */
+function checkPositive(prop: string, value: number, max: number, integer: boolean): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max || (integer && !Number.isInteger(value))) {
+    throw new PropError(CONSTRUCT, prop, `must be a${integer ? 'n integer' : ' number'} above 0 and at most ${max}, got ${String(value)}`);
+  }
+}
+
+/** The resource path, the stage, its throttling and its logs. */
+function checkApiShape(settings: ContactApiSettings): void {
+  const checks = new PropChecks(CONSTRUCT);
+  checks.check(() => {
+    if (!/^[A-Za-z0-9._~-]{1,128}$/.test(settings.resourcePath) || settings.resourcePath.startsWith('{')) {
+      throw new PropError(CONSTRUCT, 'resourcePath', `"${settings.resourcePath}" must be one path segment such as "contact" (no "/")`);
+    }
+  });
+  checks.check(() => {
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(settings.stageName)) {
+      throw new PropError(CONSTRUCT, 'stageName', `"${settings.stageName}" may only hold letters, digits, "-" and "_"`);
+    }
+  });
+  checks.check(() => {
+    checkPositive('throttlingRateLimit', settings.throttlingRateLimit, 10_000, false);
+    checkPositive('throttlingBurstLimit', settings.throttlingBurstLimit, 5_000, true);
+    if (settings.throttlingBurstLimit < settings.throttlingRateLimit) {
+      // A burst below the rate would cap the rate at the burst.
+      throw new PropError(CONSTRUCT, 'throttlingBurstLimit', `(${settings.throttlingBurstLimit}) must be at least throttlingRateLimit (${settings.throttlingRateLimit})`);
+    }
+  });
+  checks.check(() => {
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(settings.logRetentionDays)) {
+      throw new PropError(CONSTRUCT, 'logRetentionDays', `${String(settings.logRetentionDays)} is not a CloudWatch retention period (${LOG_RETENTION_DAYS.join(', ')})`);
+    }
+  });
+  checks.throwIfAny();
+}
+
+/** Memory, timeout, architecture, runtime and reserved concurrency of the function. */
+function checkFunction(settings: ContactApiSettings, props: ContactApiProps): void {
+  const checks = new PropChecks(CONSTRUCT);
+  checks.check(() => {
+    if (!Number.isInteger(settings.memorySize) || settings.memorySize < 128 || settings.memorySize > 10_240) {
+      throw new PropError(CONSTRUCT, 'memorySize', `must be an integer number of MB from 128 to 10240, got ${String(settings.memorySize)}`);
+    }
+  });
+  checks.check(() => {
+    if (!Number.isInteger(settings.timeoutSeconds) || settings.timeoutSeconds < 1 || settings.timeoutSeconds > 28) {
+      throw new PropError(CONSTRUCT, 'timeoutSeconds', `must be an integer from 1 to 28 (API Gateway gives up after 29 s), got ${String(settings.timeoutSeconds)}`);
+    }
+  });
+  checks.check(() => {
+    if (settings.architecture !== 'arm64' && settings.architecture !== 'x86_64') {
+      throw new PropError(CONSTRUCT, 'architecture', `"${String(settings.architecture)}" is not "arm64" or "x86_64"`);
+    }
+  });
+  checks.check(() => {
+    if (!(CONTACT_API_RUNTIMES as readonly string[]).includes(settings.runtime)) {
+      throw new PropError(CONSTRUCT, 'runtime', `"${String(settings.runtime)}" is not one of ${CONTACT_API_RUNTIMES.join(', ')} (the handler is built for Node.js 22+)`);
+    }
+  });
+  checks.check(() => {
+    if (props.reservedConcurrency !== undefined) checkPositive('reservedConcurrency', props.reservedConcurrency, 10_000, true);
+  });
+  checks.throwIfAny();
+}
