@@ -16,7 +16,8 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export interface ContactApiProps {
   /**
    * Origins (`https://host[:port]`) whose pages may post to the API: the CORS allowlist of the
-   * preflight, the gateway error responses and the handler. Typically `StaticSite.origins`.
+   * preflight, the gateway error responses and the handler. Typically `StaticSite.origins`: Terraform
+   * references are fine, and so are both mixed: `[...site.origins, 'http://localhost:3000']`.
    */
   readonly allowedOrigins: string[];
 
@@ -36,7 +37,7 @@ export interface ContactApiProps {
   /** Name of the API Gateway stage. @default "prod" */
   readonly stageName?: string;
 
-  /** Steady-state requests per second the stage accepts before answering 429. @default 10 */
+  /** Steady-state requests per second the stage accepts before answering 429 (with CORS headers, so the page can read it). @default 10 */
   readonly throttlingRateLimit?: number;
 
   /** Requests the stage accepts in a burst. @default 20 */
@@ -54,7 +55,7 @@ export interface ContactApiProps {
   /** Lambda architecture. @default "arm64" */
   readonly architecture?: 'arm64' | 'x86_64';
 
-  /** Lambda runtime. @default "nodejs24.x" */
+  /** Lambda runtime; `nodejs22.x` is accepted too (the zip targets Node 22, so it runs on both). @default "nodejs24.x" */
   readonly runtime?: ContactApiRuntime;
 
   /**
@@ -90,8 +91,9 @@ export interface ContactApiProps {
   readonly corsGatewayResponses?: boolean;
 
   /**
-   * Custom domain for the API, e.g. `api.example.com`, with a regional ACM certificate validated
-   * in `hostedZoneId`/`hostedZoneName` and `A`/`AAAA` alias records.
+   * Custom domain for the API, e.g. `api.example.com`: an `aws_api_gateway_domain_name` (TLS 1.2) with a
+   * regional ACM certificate validated in `hostedZoneId`/`hostedZoneName`, a base path mapping, and
+   * `A`/`AAAA` alias records.
    * @default none: the `execute-api` URL
    */
   readonly domainName?: string;
@@ -101,7 +103,7 @@ export interface ContactApiProps {
   readonly hostedZoneName?: string;
 
   /**
-   * ARN of an existing AWS WAFv2 web ACL to associate with the stage. API Gateway takes
+   * ARN of an existing AWS WAFv2 web ACL to associate with the stage (`webAclAssociation`). API Gateway takes
    * `REGIONAL`-scope ACLs in the API's own region: `arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>`.
    * @default none: no WAF (a by-design suppression of CKV2_AWS_29 / AwsSolutions-APIG3 is recorded)
    */

@@ -46,22 +46,54 @@ export type { ContactApiProps, ContactApiRuntime } from './contact-api-props';
  * // api.endpointUrl -> https://<id>.execute-api.<region>.amazonaws.com/prod/contact
  */
 export class ContactApi extends Construct {
+  /** The submissions: hash key `id` (S), `PAY_PER_REQUEST`, point-in-time recovery, encryption at rest, deletion protection. */
   public readonly table: DynamodbTable;
+  /** The handler's zip, built by esbuild at synth, byte for byte the same from the same source. */
   public readonly handlerAsset: TerraformAsset;
   /** Base64 SHA-256 of the handler zip (the function's `source_code_hash`). */
   public readonly handlerSourceCodeHash: string;
+  /** `/aws/lambda/<name>` with `logRetentionDays`, made before the function (so that Lambda does not make its own). */
   public readonly functionLogGroup: CloudwatchLogGroup;
+  /**
+   * The function's role: no managed policies, one inline policy. `create_before_destroy`: a renamed role (see
+   * the README's "Names and regions") replaces role and policy with no moment when the function lacks permissions.
+   */
   public readonly functionRole: IamRole;
+  /**
+   * `dynamodb:PutItem` and `GetItem` (for idempotent retries) on this table, `logs:CreateLogStream`/`PutLogEvents`
+   * on this log group, X-Ray writes (the only `*`: X-Ray has no resource-level permissions), `kms:Decrypt` on the
+   * table key through DynamoDB only with `tableKmsKeyArn`.
+   */
   public readonly functionPolicyDocument: DataAwsIamPolicyDocument;
+  /** The role's one inline policy (`aws_iam_role_policy`). */
   public readonly functionPolicy: IamRolePolicy;
+  /**
+   * The handler: environment `TABLE_NAME`, `ALLOWED_ORIGINS` (and `THANK_YOU_URL`, `REQUIRE_ORIGIN` when set),
+   * X-Ray, log lines without personal data.
+   */
   public readonly function: LambdaFunction;
+  /** A REGIONAL REST API. */
   public readonly restApi: ApiGatewayRestApi;
+  /** `/contact` (`resourcePath`). */
   public readonly contactResource: ApiGatewayResource;
+  /**
+   * `POST`, proxied to the function (`postIntegration`, `AWS_PROXY`). No method or integration responses: with
+   * a proxy the function's own status and headers are what the browser sees.
+   */
   public readonly postMethod: ApiGatewayMethod;
   public readonly postIntegration: ApiGatewayIntegration;
+  /** `OPTIONS` + `MOCK` on the same resource, and CORS headers on the gateway's own error responses. */
   public readonly cors: CorsPreflight;
+  /** Lets API Gateway invoke the function for `POST` on this resource and stage only (`<execution arn>/<stage>/POST/<path>`). */
   public readonly invokePermission: LambdaPermission;
+  /**
+   * `triggers.redeployment` is a hash of what the deployment serves, as Terraform values (the routes' ids and
+   * the values they set that can change in place), so that a changed referenced value (e.g. a replaced
+   * distribution's domain in the allowed origins) redeploys and nothing else does; no `timestamp()`;
+   * `create_before_destroy`.
+   */
   public readonly deployment: ApiGatewayDeployment;
+  /** The stage's access log: one JSON line per request, no bodies. */
   public readonly accessLogGroup: CloudwatchLogGroup;
   /**
    * `API-Gateway-Execution-Logs_<rest api id>/<stage name>`, where API Gateway writes the stage's execution logs
@@ -69,7 +101,9 @@ export class ContactApi extends Construct {
    * API Gateway does not make it first (without retention, and left behind on destroy).
    */
   public readonly executionLogGroup: CloudwatchLogGroup;
+  /** The stage: access logs, X-Ray (with `tracing`). */
   public readonly stage: ApiGatewayStage;
+  /** Every method of the stage: throttling, metrics, execution logs at `ERROR`, data trace off (it would log the form). */
   public readonly methodSettings: ApiGatewayMethodSettings;
   /** The region of the stack's provider, for the API's URL. */
   public readonly region: DataAwsRegion;
@@ -83,16 +117,22 @@ export class ContactApi extends Construct {
   public readonly apiGatewayAccount?: ApiGatewayAccount;
   /** With `webAclArn`: the association of the web ACL with the stage. */
   public readonly webAclAssociation?: Wafv2WebAclAssociation;
-  /** With `domainName`. */
+  /** With `domainName` and `hostedZoneName`: the zone, looked up by name. */
   public readonly hostedZone?: DataAwsRoute53Zone;
+  /** With `domainName`: the regional certificate, validated through DNS. */
   public readonly certificate?: AcmCertificate;
   public readonly certificateValidationRecords?: Route53Record;
   public readonly certificateValidation?: AcmCertificateValidation;
+  /** With `domainName`: the regional custom domain (TLS 1.2) and its mapping to the stage. */
   public readonly customDomain?: ApiGatewayDomainName;
   public readonly basePathMapping?: ApiGatewayBasePathMapping;
+  /** With `domainName`: `A` and `AAAA` alias records, keyed by `<type> <name>`. */
   public readonly aliasRecords: Record<string, Route53Record>;
+  /** Output `endpoint`: the URL the form posts to. */
   public readonly endpointOutput: TerraformOutput;
+  /** Output `table-name`. */
   public readonly tableNameOutput: TerraformOutput;
+  /** Output `function-name`. */
   public readonly functionNameOutput: TerraformOutput;
 
   /** The URL the form posts to. */

@@ -102,8 +102,8 @@ export interface StaticSiteProps {
   readonly errorPagePath?: string;
 
   /**
-   * Adds HSTS (two years; `includeSubDomains` only with `hstsIncludeSubdomains`), `X-Content-Type-Options`,
-   * `X-Frame-Options`, `Referrer-Policy`, `Permissions-Policy` and a Content-Security-Policy to every
+   * Adds HSTS (two years; `includeSubDomains` only with `hstsIncludeSubdomains`), `X-Content-Type-Options: nosniff`,
+   * `X-Frame-Options: DENY`, `Referrer-Policy`, `Permissions-Policy` and a Content-Security-Policy to every
    * response; the 301s of `redirectDomainNames` carry the same HSTS header.
    * @default true
    */
@@ -155,7 +155,7 @@ export interface StaticSiteProps {
    */
   readonly pageValues?: Record<string, string>;
 
-  /** Files that Terraform writes into the bucket, e.g. a `config.json` holding the API's URL. @default [] */
+  /** Files that Terraform writes into the bucket, e.g. a `config.json` holding the API's URL; more with `addGeneratedFile()`. @default [] */
   readonly generatedFiles?: GeneratedSiteFile[];
 
   /**
@@ -166,7 +166,8 @@ export interface StaticSiteProps {
   readonly forceDestroy?: boolean;
 
   /**
-   * How the files of `siteDir` get into the bucket.
+   * How the files of `siteDir` get into the bucket: `'objects'`, one `aws_s3_object` per file, or `'sync'`,
+   * one `terraform_data` that uploads the folder with the AWS CLI (see the README's "Large sites").
    *
    * - `'objects'`: one `aws_s3_object` per file. Terraform tracks every file: a plan lists which files
    *   change, and needs nothing but Terraform. But every plan refreshes every object (a few S3 calls

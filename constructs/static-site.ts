@@ -52,37 +52,66 @@ const SITE_ASSET_FOLDER = 'files';
  * });
  */
 export class StaticSite extends Construct {
+  /** The private bucket of the site's files, its `bucket_prefix` from the domain or the construct path. */
   public readonly bucket: S3Bucket;
+  /** All four flags `true`: no public ACL or policy can take effect. */
   public readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  /** `BucketOwnerEnforced`: ACLs are off. */
   public readonly ownershipControls: S3BucketOwnershipControls;
+  /** SSE-S3 (AES256) by default. */
   public readonly encryption: S3BucketServerSideEncryptionConfigurationA;
   /** Aborts uploads left incomplete after a day. */
   public readonly lifecycle: S3BucketLifecycleConfiguration;
   /** S3 server access logging of the site bucket, with `bucketAccessLogging`. */
   public readonly bucketLogging?: S3BucketLoggingA;
+  /**
+   * `s3:GetObject` and `s3:ListBucket` (so that a missing key is a 404, not a 403) for `cloudfront.amazonaws.com`,
+   * only with `AWS:SourceArn` = this distribution; every request without TLS denied.
+   */
   public readonly bucketPolicyDocument: DataAwsIamPolicyDocument;
+  /** The bucket policy, put after the public access block. */
   public readonly bucketPolicy: S3BucketPolicy;
+  /** Origin access control: CloudFront signs every request to the bucket (`s3`, `always`, `sigv4`). */
   public readonly originAccessControl: CloudfrontOriginAccessControl;
+  /** AWS's `Managed-CachingOptimized` cache policy, looked up by name. */
   public readonly cachePolicy: DataAwsCloudfrontCachePolicy;
   /** Present when `securityHeaders` is on. */
   public readonly responseHeadersPolicy?: CloudfrontResponseHeadersPolicy;
-  /** Rewrites `/path/` to `/path/index.html` and redirects `redirectDomainNames`. */
+  /**
+   * Rewrites `/path/` to `/path/index.html` and answers `redirectDomainNames` with a `301` that carries the
+   * site's HSTS header; `create_before_destroy` (CloudFront cannot delete a function a distribution still uses).
+   */
   public readonly viewerRequestFunction: CloudfrontFunction;
+  /**
+   * The distribution: `index.html` as root object, `redirect-to-https`, compression, IPv6, HTTP/2 and 3, the
+   * 404 page, and TLS 1.2 (2021) with SNI on a custom domain.
+   */
   public readonly distribution: CloudfrontDistribution;
-  /** The provider used for the certificate, when this construct made one (with the stack provider's `default_tags`). */
+  /**
+   * The us-east-1 provider of the certificate, when this construct made one: it copies the stack's default
+   * provider's `default_tags`, so that the certificate is tagged like everything else.
+   */
   public readonly certificateProvider?: AwsProvider;
+  /** With `domainName` and no `certificateArn`: the certificate in us-east-1 for every name, validated through DNS. */
   public readonly certificate?: AcmCertificate;
-  /** One record per name on the certificate, made with `for_each` over its validation options. */
+  /**
+   * One validation record per name, made with `for_each` over the certificate's `domain_validation_options`
+   * set itself (a `tolist()` of it is unknown at plan time for two or more names, and the plan fails).
+   */
   public readonly certificateValidationRecords?: Route53Record;
+  /** Waits until the certificate is issued; the distribution takes the ARN from it. */
   public readonly certificateValidation?: AcmCertificateValidation;
+  /** With `hostedZoneName`: the zone, looked up by name. */
   public readonly hostedZone?: DataAwsRoute53Zone;
   /** `A` and `AAAA` alias records, keyed by `<type> <name>`. */
   public readonly aliasRecords: Record<string, Route53Record>;
-  /** The site directory's files as one asset; each object's `source` points into it. */
+  /** The site directory's files as one asset in a fixed folder (`assets/<id>/files/`); each object's `source` points into it. */
   public readonly siteAsset: TerraformAsset;
   /**
    * One object per file, keyed by object key: the site files (with `upload: 'sync'` only the pages
-   * with page values) and the `generatedFiles`.
+   * with page values) and the `generatedFiles`. `Content-Type` by extension; `Cache-Control` `no-cache` for
+   * HTML and unfingerprinted CSS/JS, a year `immutable` for fingerprinted names (`app.3f9a2b1c.js`), an
+   * hour otherwise; `source_hash` is the file's MD5, so that only changed files are uploaded.
    */
   public readonly objects: Record<string, S3Object> = {};
   /**
@@ -92,8 +121,11 @@ export class StaticSite extends Construct {
   public readonly siteSync?: DataResource;
   /** With `upload: 'sync'`: the generated upload script, as an asset next to the site files. */
   public readonly siteSyncScript?: TerraformAsset;
+  /** Output `url`: the site's URL. */
   public readonly urlOutput: TerraformOutput;
+  /** Output `distribution-id`, for invalidations. */
   public readonly distributionIdOutput: TerraformOutput;
+  /** Output `bucket-name`. */
   public readonly bucketNameOutput: TerraformOutput;
 
   /** `https://` plus the domain name, or the distribution's own name when there is no domain. */
