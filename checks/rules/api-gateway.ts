@@ -77,33 +77,35 @@ export const dataTraceOff: Rule = {
   },
 };
 
-/** CKV_AWS_217: a new deployment is created before the old one is destroyed. */
-export const deploymentCreateBeforeDestroy: Rule = {
-  id: 'CKV_AWS_217',
-  ruleSet: 'checkov',
-  title: 'API Gateway deployment has lifecycle create_before_destroy = true',
-  resourceTypes: ['aws_api_gateway_deployment'],
-  check: (deployment) => {
-    const value = deployment.get('lifecycle.create_before_destroy');
-    return value === true
-      ? pass('lifecycle.create_before_destroy = true')
-      : fail(`lifecycle.create_before_destroy is ${show(value)}: replacing the deployment would delete the one the stage uses first`);
-  },
-};
+/** A rule that `lifecycle.create_before_destroy` is true on `type`; `consequence` says what a replacement would do without it. */
+function createBeforeDestroyRule(id: string, type: string, title: string, consequence: string): Rule {
+  return {
+    id,
+    ruleSet: 'checkov',
+    title,
+    resourceTypes: [type],
+    check: (resource) => {
+      const value = resource.get('lifecycle.create_before_destroy');
+      return value === true ? pass('lifecycle.create_before_destroy = true') : fail(`lifecycle.create_before_destroy is ${show(value)}: ${consequence}`);
+    },
+  };
+}
+
+/** CKV_AWS_217: a replaced deployment is created before the old one is destroyed. */
+export const deploymentCreateBeforeDestroy = createBeforeDestroyRule(
+  'CKV_AWS_217',
+  'aws_api_gateway_deployment',
+  'API Gateway deployment has lifecycle create_before_destroy = true',
+  'replacing the deployment would delete the one the stage uses first',
+);
 
 /** CKV_AWS_237: a replaced REST API is created before the old one is destroyed. */
-export const restApiCreateBeforeDestroy: Rule = {
-  id: 'CKV_AWS_237',
-  ruleSet: 'checkov',
-  title: 'API Gateway REST API has lifecycle create_before_destroy = true',
-  resourceTypes: ['aws_api_gateway_rest_api'],
-  check: (api) => {
-    const value = api.get('lifecycle.create_before_destroy');
-    return value === true
-      ? pass('lifecycle.create_before_destroy = true')
-      : fail(`lifecycle.create_before_destroy is ${show(value)}: replacing the API would delete the one clients call before the new one exists`);
-  },
-};
+export const restApiCreateBeforeDestroy = createBeforeDestroyRule(
+  'CKV_AWS_237',
+  'aws_api_gateway_rest_api',
+  'API Gateway REST API has lifecycle create_before_destroy = true',
+  'replacing the API would delete the one clients call before the new one exists',
+);
 
 /** CKV_AWS_59: no method is open without authorization or an API key (preflights excepted, as upstream does). */
 export const methodNotOpen: Rule = {
