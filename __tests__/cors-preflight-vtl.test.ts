@@ -173,7 +173,7 @@ describe('corsOriginTemplate', () => {
         fc.nat(10),
         fc.boolean(),
         (list, other, pick, lower) => {
-          const normalised = validateOrigins(list, 'test');
+          const normalised = validateOrigins(list, 'test', 'allowOrigins');
           fc.pre(new Set(normalised).size >= 2);
           const config = resolveCorsConfig({ allowOrigins: normalised }, 'test');
           const requestOrigin = pick < normalised.length ? normalised[pick] : other;

@@ -338,24 +338,24 @@ describe('CorsPreflight with a Terraform reference among literal origins', () =>
 describe('CorsPreflight invalid props fail at construction, naming the prop', () => {
   test.each<[string, Partial<CorsPreflightProps>, RegExp]>([
     ['empty origin list', { allowOrigins: [] }, /^CorsPreflight: allowOrigins must not be empty$/],
-    ['`*` mixed with origins', { allowOrigins: ['*', 'https://a.example'] }, /CorsPreflight: allowOrigins: "\*" cannot be mixed/],
-    ['trailing slash', { allowOrigins: ['https://example.com/'] }, /CorsPreflight: allowOrigins: "https:\/\/example.com\/" is not an origin \(scheme:\/\/host\[:port\], no path or trailing slash\)/],
-    ['a path', { allowOrigins: ['https://example.com/app'] }, /CorsPreflight: allowOrigins: "https:\/\/example.com\/app" is not an origin/],
-    ['a later bad origin', { allowOrigins: ['https://a.example', 'example.com'] }, /CorsPreflight: allowOrigins: "example.com" is not an origin/],
-    ['a query', { allowOrigins: ['https://example.com?x=1'] }, /allowOrigins: .* is not an origin/],
-    ['user info', { allowOrigins: ['https://user@example.com'] }, /allowOrigins: .* is not an origin/],
-    ['another scheme', { allowOrigins: ['ftp://example.com'] }, /allowOrigins: .* is not an origin/],
-    ['port 0', { allowOrigins: ['https://example.com:0'] }, /allowOrigins: .* is not an origin/],
-    ['port 65536', { allowOrigins: ['https://example.com:65536'] }, /allowOrigins: .* is not an origin/],
-    ['a bad IPv4', { allowOrigins: ['http://999.1.1.1'] }, /allowOrigins: .* is not an origin/],
-    ['a bad IPv6', { allowOrigins: ['http://[::g]'] }, /allowOrigins: .* is not an origin/],
-    ['the `null` origin', { allowOrigins: ['null'] }, /allowOrigins: "null" is not an origin/],
-    ['a trailing dot', { allowOrigins: ['https://example.com.'] }, /allowOrigins: .* is not an origin/],
+    ['`*` mixed with origins', { allowOrigins: ['*', 'https://a.example'] }, /CorsPreflight: allowOrigins "\*" cannot be mixed/],
+    ['trailing slash', { allowOrigins: ['https://example.com/'] }, /CorsPreflight: allowOrigins "https:\/\/example.com\/" is not an origin \(scheme:\/\/host\[:port\], no path or trailing slash\)/],
+    ['a path', { allowOrigins: ['https://example.com/app'] }, /CorsPreflight: allowOrigins "https:\/\/example.com\/app" is not an origin/],
+    ['a later bad origin', { allowOrigins: ['https://a.example', 'example.com'] }, /CorsPreflight: allowOrigins "example.com" is not an origin/],
+    ['a query', { allowOrigins: ['https://example.com?x=1'] }, /allowOrigins .* is not an origin/],
+    ['user info', { allowOrigins: ['https://user@example.com'] }, /allowOrigins .* is not an origin/],
+    ['another scheme', { allowOrigins: ['ftp://example.com'] }, /allowOrigins .* is not an origin/],
+    ['port 0', { allowOrigins: ['https://example.com:0'] }, /allowOrigins .* is not an origin/],
+    ['port 65536', { allowOrigins: ['https://example.com:65536'] }, /allowOrigins .* is not an origin/],
+    ['a bad IPv4', { allowOrigins: ['http://999.1.1.1'] }, /allowOrigins .* is not an origin/],
+    ['a bad IPv6', { allowOrigins: ['http://[::g]'] }, /allowOrigins .* is not an origin/],
+    ['the `null` origin', { allowOrigins: ['null'] }, /allowOrigins "null" is not an origin/],
+    ['a trailing dot', { allowOrigins: ['https://example.com.'] }, /allowOrigins .* is not an origin/],
     ['credentials with `*`', { allowOrigins: ['*'], allowCredentials: true }, /CorsPreflight: allowCredentials cannot be true when allowOrigins is "\*"/],
-    ['an unknown method', { allowMethods: ['POST', 'CONNECT'] }, /CorsPreflight: allowMethods: unknown method "CONNECT"/],
-    ['API Gateway’s ANY', { allowMethods: ['ANY'] }, /CorsPreflight: allowMethods: unknown method "ANY"/],
-    ['a header list in one string', { allowHeaders: ['Content-Type, X-Foo'] }, /CorsPreflight: allowHeaders: "Content-Type, X-Foo" is not a header name/],
-    ['a quote in a header', { exposeHeaders: ["X-'a"] }, /CorsPreflight: exposeHeaders: .* is not a header name/],
+    ['an unknown method', { allowMethods: ['POST', 'CONNECT'] }, /CorsPreflight: allowMethods has an unknown method "CONNECT"/],
+    ['API Gateway’s ANY', { allowMethods: ['ANY'] }, /CorsPreflight: allowMethods has an unknown method "ANY"/],
+    ['a header list in one string', { allowHeaders: ['Content-Type, X-Foo'] }, /CorsPreflight: allowHeaders "Content-Type, X-Foo" is not a header name/],
+    ['a quote in a header', { exposeHeaders: ["X-'a"] }, /CorsPreflight: exposeHeaders .* is not a header name/],
     ['`*` headers with credentials', { allowHeaders: ['*'], allowCredentials: true }, /CorsPreflight: allowHeaders\/exposeHeaders cannot be "\*"/],
     ['negative maxAge', { maxAge: -1 }, /CorsPreflight: maxAge must be an integer/],
     ['fractional maxAge', { maxAge: 1.5 }, /CorsPreflight: maxAge must be an integer/],
@@ -386,7 +386,8 @@ describe('validateOrigins (shared with ContactApi)', () => {
           'http://[0:0:0:0:0:0:0:1]:8080',
           'https://xn--bcher-kva.example',
         ],
-        'ContactApi: allowedOrigins',
+        'ContactApi',
+        'allowedOrigins',
       ),
     ).toEqual([
       'https://example.com',
@@ -399,10 +400,10 @@ describe('validateOrigins (shared with ContactApi)', () => {
   });
 
   test('uses the given prop name in its errors', () => {
-    expect(() => validateOrigins([], 'ContactApi: allowedOrigins')).toThrow(/^ContactApi: allowedOrigins must not be empty$/);
-    expect(() => validateOrigins(['https://bücher.example'], 'ContactApi: allowedOrigins')).toThrow(
-      /^ContactApi: allowedOrigins: "https:\/\/bücher.example" is not an origin/,
+    expect(() => validateOrigins([], 'ContactApi', 'allowedOrigins')).toThrow(/^ContactApi: allowedOrigins must not be empty$/);
+    expect(() => validateOrigins(['https://bücher.example'], 'ContactApi', 'allowedOrigins')).toThrow(
+      /^ContactApi: allowedOrigins "https:\/\/bücher.example" is not an origin/,
     );
-    expect(() => validateOrigins(['https://-bad.example'], 'X')).toThrow(/^X: .* is not an origin/);
+    expect(() => validateOrigins(['https://-bad.example'], 'X', 'allowOrigins')).toThrow(/^X: .* is not an origin/);
   });
 });

@@ -1,5 +1,5 @@
 /* Wrong props fail at synth with one PropError that lists every problem, one line per prop. */
-import { ContactApi, PropError, StaticSite } from '../constructs';
+import { ContactApi, CorsPreflight, PropError, StaticSite } from '../constructs';
 import { makeSiteDir, MINIMAL_SITE, synthStack } from './support/synth';
 
 function thrown(build: () => void): PropError {
@@ -46,4 +46,22 @@ test('ContactApi: every wrong prop at once, the construct and prop on each line'
   );
   expect(error.problems.map((p) => p.prop)).toEqual(['stageName', 'memorySize', 'timeoutSeconds', 'webAclArn', 'hostedZoneId']);
   for (const line of error.message.split('\n')) expect(line).toMatch(/^ContactApi: (stageName|memorySize|timeoutSeconds|webAclArn|hostedZoneId) /);
+});
+
+test('CorsPreflight: every wrong prop at once, including those of the CORS configuration', () => {
+  const error = thrown(() =>
+    synthStack(
+      (stack) =>
+        new CorsPreflight(stack, 'cors', {
+          restApiId: 'api',
+          resourceId: 'res',
+          allowOrigins: ['https://a.example/'],
+          allowMethods: ['FETCH'],
+          maxAge: -1,
+          preflightStatusCode: 301,
+        }),
+    ),
+  );
+  expect(error.problems.map((p) => p.prop)).toEqual(['allowOrigins', 'allowMethods', 'maxAge', 'preflightStatusCode']);
+  for (const line of error.message.split('\n')) expect(line).toMatch(/^CorsPreflight: (allowOrigins|allowMethods|maxAge|preflightStatusCode) /);
 });

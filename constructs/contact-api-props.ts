@@ -145,7 +145,7 @@ export interface ContactApiSettings {
 /** Checks every prop (all problems in one PropError) and applies the defaults. */
 export function resolveContactApiProps(props: ContactApiProps): ContactApiSettings {
   const checks = new PropChecks(CONSTRUCT);
-  const allowedOrigins = validateOrigins(props.allowedOrigins, `${CONSTRUCT}: allowedOrigins`);
+  const allowedOrigins = checks.check(() => validateOrigins(props.allowedOrigins, CONSTRUCT, 'allowedOrigins'), [] as string[]);
   const settings: ContactApiSettings = {
     allowedOrigins,
     resourcePath: props.resourcePath ?? 'contact',

@@ -4,6 +4,7 @@ import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integ
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
+import { CorsPreflightProps, resolveCorsPreflightProps } from './cors-preflight-props';
 import { suppressRule } from './internal/suppressions';
 import {
   CorsConfig,
@@ -12,83 +13,10 @@ import {
   preflightHeaderNames,
   preflightHeaders,
   quoteHeaderValue,
-  resolveCorsConfig,
-  validatePreflightStatus,
   variesByOrigin,
 } from './internal/cors';
 
-/** Props of {@link CorsPreflight}. */
-export interface CorsPreflightProps {
-  /**
-   * Id of the REST API (`aws_api_gateway_rest_api.id`, e.g. `restApi.id`), of any REST API.
-   */
-  readonly restApiId: string;
-
-  /**
-   * Id of the resource to answer preflights on: `resource.id` of an `aws_api_gateway_resource`,
-   * or `restApi.rootResourceId` for the API's root `/`.
-   */
-  readonly resourceId: string;
-
-  /**
-   * Origins allowed to call the resource, each `http(s)://host[:port]` with no path or trailing
-   * slash, or `['*']` alone for any origin. Normalised (lowercase, default port dropped). With
-   * several origins the preflight echoes the request's `Origin` when it is any one of them and
-   * sends no `Access-Control-Allow-Origin` otherwise, with `Vary: Origin`.
-   */
-  readonly allowOrigins: string[];
-
-  /**
-   * Methods sent in `Access-Control-Allow-Methods`: any of GET, HEAD, POST, PUT, PATCH, DELETE,
-   * OPTIONS, in any case. `OPTIONS` is always added.
-   * @default ['POST', 'OPTIONS']
-   */
-  readonly allowMethods?: string[];
-
-  /**
-   * Request headers sent in `Access-Control-Allow-Headers` (an empty list omits the header).
-   * AWS CDK's defaults are `Content-Type, X-Amz-Date, Authorization, X-Api-Key, X-Amz-Security-Token`.
-   * @default ['Content-Type', 'Idempotency-Key']
-   */
-  readonly allowHeaders?: string[];
-
-  /**
-   * Response headers the browser may expose to scripts, sent in `Access-Control-Expose-Headers`
-   * on the gateway error responses (a preflight response ignores it; the integration's own
-   * responses must send it themselves).
-   * @default [] (no header)
-   */
-  readonly exposeHeaders?: string[];
-
-  /**
-   * Seconds a browser may cache the preflight (`Access-Control-Max-Age`), an integer 0..86400.
-   * @default 600
-   */
-  readonly maxAge?: number;
-
-  /**
-   * Sends `Access-Control-Allow-Credentials: true` (cookies / HTTP auth). Not allowed with `*`.
-   * @default false
-   */
-  readonly allowCredentials?: boolean;
-
-  /**
-   * Status of the preflight response: any 2xx.
-   * @default 204
-   */
-  readonly preflightStatusCode?: number;
-
-  /**
-   * Also creates the REST API's `DEFAULT_4XX` and `DEFAULT_5XX` gateway responses with CORS
-   * headers, so throttling (429), missing-auth (403) and integration errors (5xx) reach the
-   * browser as readable errors instead of CORS failures. Gateway responses belong to the whole
-   * REST API: enable this on one `CorsPreflight` per REST API only (Terraform would otherwise
-   * manage the same gateway response twice). Include these resources in the deployment's
-   * redeploy triggers.
-   * @default false
-   */
-  readonly gatewayResponses?: boolean;
-}
+export type { CorsPreflightProps } from './cors-preflight-props';
 
 /**
  * Answers CORS preflight (`OPTIONS`) requests on one resource of a REST API with a `MOCK`
@@ -128,10 +56,10 @@ export class CorsPreflight extends Construct {
 
   constructor(scope: Construct, id: string, props: CorsPreflightProps) {
     super(scope, id);
-    this.config = resolveCorsConfig(props, 'CorsPreflight');
-    this.preflightStatusCode = validatePreflightStatus(props.preflightStatusCode, 'CorsPreflight: preflightStatusCode');
-    const gatewayResponses = props.gatewayResponses ?? false;
-    if (typeof gatewayResponses !== 'boolean') throw new Error('CorsPreflight: gatewayResponses must be a boolean');
+    const settings = resolveCorsPreflightProps(props);
+    this.config = settings.config;
+    this.preflightStatusCode = settings.preflightStatusCode;
+    const gatewayResponses = settings.gatewayResponses;
     const status = String(this.preflightStatusCode);
 
     this.method = new ApiGatewayMethod(this, 'method', {

@@ -8,7 +8,7 @@ export type { GeneratedSiteFile, PriceClass, StaticSiteAccessLogging, StaticSite
 export { ContactApi } from './contact-api';
 export type { ContactApiProps, ContactApiRuntime } from './contact-api-props';
 export { CorsPreflight } from './cors-preflight';
-export type { CorsPreflightProps } from './cors-preflight';
+export type { CorsPreflightProps } from './cors-preflight-props';
 export { suppressRule, suppressionsOf } from './internal/suppressions';
 export type { RuleSuppression } from './internal/suppressions';
 export { PropError } from './internal/validate';

@@ -1,10 +1,11 @@
 /**
  * Pure CORS helpers: prop validation, the header values and the VTL template that `CorsPreflight`
- * sends, and the same origin decision as a plain function. One place decides these facts; the
- * constructs (and the contact handler's configuration) import them from here.
+ * sends, and the same origin decision as a plain function. One place decides these facts for the
+ * constructs; origin normalisation itself is shared with the handler (shared/origins.ts).
  */
 import { Token, Tokenization } from 'cdktf';
 import { normaliseOrigin } from '../../shared/origins';
+import { PropChecks, PropError } from './validate';
 
 /** The HTTP methods a REST API method can be declared for (API Gateway's `ANY` aside). */
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -58,18 +59,17 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&*+.^_`|~-]+$/;
  * (any origin) is accepted only alone.
  *
  * @param origins the list to check
- * @param propName the prop's name as shown in errors, e.g. `'CorsPreflight: allowOrigins'`
+ * @param construct and `prop` name the list in errors, e.g. `'CorsPreflight'`, `'allowOrigins'`
  * @returns the normalised, deduplicated list
- * @throws Error naming `propName` when the list is empty, mixes `*` with origins, or holds a
- *   value that is not an origin
+ * @throws PropError when the list is empty, mixes `*` with origins, or holds a value that is not an origin
  */
-export function validateOrigins(origins: readonly string[], propName: string): string[] {
+export function validateOrigins(origins: readonly string[], construct: string, prop: string): string[] {
   if (!Array.isArray(origins) || origins.length === 0) {
-    throw new Error(`${propName} must not be empty`);
+    throw new PropError(construct, prop, 'must not be empty');
   }
   if (origins.includes('*')) {
     if (origins.some((o) => o !== '*')) {
-      throw new Error(`${propName}: "*" cannot be mixed with specific origins`);
+      throw new PropError(construct, prop, '"*" cannot be mixed with specific origins');
     }
     return ['*'];
   }
@@ -82,7 +82,7 @@ export function validateOrigins(origins: readonly string[], propName: string): s
     }
     const normalised = normaliseOrigin(raw);
     if (normalised === undefined) {
-      throw new Error(`${propName}: ${JSON.stringify(raw)} is not an origin (${ORIGIN_SHAPE})`);
+      throw new PropError(construct, prop, `${JSON.stringify(raw)} is not an origin (${ORIGIN_SHAPE})`);
     }
     if (!result.includes(normalised)) result.push(normalised);
   }
@@ -94,12 +94,12 @@ export function validateOrigins(origins: readonly string[], propName: string): s
  * Validates methods against {@link CORS_METHODS} (any case), upper-cases and deduplicates them
  * and appends `OPTIONS` when missing.
  */
-export function validateMethods(methods: readonly string[], propName: string): CorsMethod[] {
+export function validateMethods(methods: readonly string[], construct: string, prop: string): CorsMethod[] {
   const result: CorsMethod[] = [];
   for (const raw of methods) {
     const upper = typeof raw === 'string' ? raw.trim().toUpperCase() : '';
     if (!(CORS_METHODS as readonly string[]).includes(upper)) {
-      throw new Error(`${propName}: unknown method ${JSON.stringify(raw)} (expected one of ${CORS_METHODS.join(', ')})`);
+      throw new PropError(construct, prop, `has an unknown method ${JSON.stringify(raw)} (expected one of ${CORS_METHODS.join(', ')})`);
     }
     if (!result.includes(upper as CorsMethod)) result.push(upper as CorsMethod);
   }
@@ -108,54 +108,60 @@ export function validateMethods(methods: readonly string[], propName: string): C
 }
 
 /** Validates header names (HTTP tokens; `*` only alone), deduplicating case-insensitively. */
-export function validateHeaderNames(names: readonly string[], propName: string): string[] {
+export function validateHeaderNames(names: readonly string[], construct: string, prop: string): string[] {
   const result: string[] = [];
   for (const raw of names) {
     if (typeof raw !== 'string' || !HEADER_NAME.test(raw)) {
-      throw new Error(`${propName}: ${JSON.stringify(raw)} is not a header name`);
+      throw new PropError(construct, prop, `${JSON.stringify(raw)} is not a header name`);
     }
     if (!result.some((h) => h.toLowerCase() === raw.toLowerCase())) result.push(raw);
   }
   if (result.includes('*') && result.length > 1) {
-    throw new Error(`${propName}: "*" cannot be mixed with header names`);
+    throw new PropError(construct, prop, '"*" cannot be mixed with header names');
   }
   return result;
 }
 
 /**
- * Validates every CORS option and returns the normalised configuration.
+ * Validates every CORS option (every problem in one PropError) and returns the normalised configuration.
  *
- * @param owner prefix of error messages, e.g. `'CorsPreflight'`
+ * @param construct names the construct in errors, e.g. `'CorsPreflight'`
  */
-export function resolveCorsConfig(options: CorsOptions, owner: string): CorsConfig {
-  const origins = validateOrigins(options.allowOrigins, `${owner}: allowOrigins`);
+export function resolveCorsConfig(options: CorsOptions, construct: string): CorsConfig {
+  const checks = new PropChecks(construct);
+  const origins = checks.check(() => validateOrigins(options.allowOrigins, construct, 'allowOrigins'), [] as string[]);
   const anyOrigin = origins[0] === '*';
   const allowCredentials = options.allowCredentials ?? false;
-  if (typeof allowCredentials !== 'boolean') {
-    throw new Error(`${owner}: allowCredentials must be a boolean`);
-  }
-  if (allowCredentials && anyOrigin) {
-    throw new Error(`${owner}: allowCredentials cannot be true when allowOrigins is "*" (browsers reject it); list the origins`);
-  }
-  const methods = validateMethods(options.allowMethods ?? DEFAULT_ALLOW_METHODS, `${owner}: allowMethods`);
-  const allowHeaders = validateHeaderNames(options.allowHeaders ?? DEFAULT_ALLOW_HEADERS, `${owner}: allowHeaders`);
-  const exposeHeaders = validateHeaderNames(options.exposeHeaders ?? [], `${owner}: exposeHeaders`);
-  if (allowCredentials && (allowHeaders.includes('*') || exposeHeaders.includes('*'))) {
-    // With credentials, browsers read "*" as a header literally named "*": never what is meant.
-    throw new Error(`${owner}: allowHeaders/exposeHeaders cannot be "*" when allowCredentials is true; list the headers`);
-  }
+  checks.check(() => {
+    if (typeof allowCredentials !== 'boolean') throw new PropError(construct, 'allowCredentials', 'must be a boolean');
+    if (allowCredentials && anyOrigin) {
+      throw new PropError(construct, 'allowCredentials', 'cannot be true when allowOrigins is "*" (browsers reject it); list the origins');
+    }
+  });
+  const methods = checks.check(() => validateMethods(options.allowMethods ?? DEFAULT_ALLOW_METHODS, construct, 'allowMethods'), [] as CorsMethod[]);
+  const allowHeaders = checks.check(() => validateHeaderNames(options.allowHeaders ?? DEFAULT_ALLOW_HEADERS, construct, 'allowHeaders'), [] as string[]);
+  const exposeHeaders = checks.check(() => validateHeaderNames(options.exposeHeaders ?? [], construct, 'exposeHeaders'), [] as string[]);
+  checks.check(() => {
+    if (allowCredentials === true && (allowHeaders.includes('*') || exposeHeaders.includes('*'))) {
+      // With credentials, browsers read "*" as a header literally named "*": never what is meant.
+      throw new PropError(construct, 'allowHeaders/exposeHeaders', 'cannot be "*" when allowCredentials is true; list the headers');
+    }
+  });
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE_SECONDS;
-  if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 0 || maxAge > MAX_MAX_AGE_SECONDS) {
-    throw new Error(`${owner}: maxAge must be an integer number of seconds between 0 and ${MAX_MAX_AGE_SECONDS}, got ${String(maxAge)}`);
-  }
+  checks.check(() => {
+    if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 0 || maxAge > MAX_MAX_AGE_SECONDS) {
+      throw new PropError(construct, 'maxAge', `must be an integer number of seconds between 0 and ${MAX_MAX_AGE_SECONDS}, got ${String(maxAge)}`);
+    }
+  });
+  checks.throwIfAny();
   return { origins, anyOrigin, methods, allowHeaders, exposeHeaders, maxAge, allowCredentials };
 }
 
 /** Validates a preflight status code: any 2xx (the Fetch standard's "ok status"). */
-export function validatePreflightStatus(status: number | undefined, propName: string): number {
+export function validatePreflightStatus(status: number | undefined, construct: string, prop: string): number {
   const value = status ?? DEFAULT_PREFLIGHT_STATUS;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 200 || value > 299) {
-    throw new Error(`${propName} must be a 2xx status code (browsers fail any other preflight status), got ${String(value)}`);
+    throw new PropError(construct, prop, `must be a 2xx status code (browsers fail any other preflight status), got ${String(value)}`);
   }
   return value;
 }

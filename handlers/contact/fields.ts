@@ -1,6 +1,6 @@
 /**
  * The one definition of the contact form: field names, which are required, their limits, the honeypot and
- * the body size limit. Pure data with no imports, so the browser form and the constructs can reuse it.
+ * the body size limit. Pure data with no imports, so that the browser form (site/contact.js, checked by a test) can hold the same rules.
  */
 
 export interface FieldRule {
