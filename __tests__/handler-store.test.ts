@@ -106,6 +106,7 @@ test('the bundled handler answers 503 with Retry-After when throttled, 500 with 
   const file = extractHandler(bundleContactHandler({ outDir: mkdtempSync(join(tmpdir(), 'contact-zip-')) }).zipPath);
   let handler!: (event: ApiGatewayEvent, context: object) => Promise<ApiGatewayResult>;
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handler as built: a bundle whose path is known at run time
     handler = require(file).handler;
   });
   jest.spyOn(console, 'log').mockImplementation(() => undefined);

@@ -8,6 +8,7 @@ import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distr
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { StaticSite, StaticSiteProps } from '../constructs';
+import { ContactSiteStack } from '../main';
 import {
   addressOf,
   makeSiteDir,
@@ -634,8 +635,6 @@ describe('StaticSite page values', () => {
   });
 
   it('fills the example contact form with the API URL, so it posts without JavaScript', () => {
-    const { ContactSiteStack } = require('../main') as typeof import('../main');
-    const { Testing } = require('cdktf') as typeof import('cdktf');
     const stack = new ContactSiteStack(Testing.app(), 'contact-site', { region: 'us-east-1', redirectDomainNames: [], stateKey: 'k' });
     const doc = JSON.parse(Testing.synth(stack));
     const contact = objectsOf(doc)['contact.html'];

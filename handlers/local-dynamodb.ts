@@ -20,6 +20,7 @@ export interface LocalDynamoDb {
 
 export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   // dynalite ships no types; it returns an http.Server.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no type declarations: typed here, loaded only when a table is served
   const dynalite = require('dynalite') as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

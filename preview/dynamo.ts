@@ -22,6 +22,7 @@ export interface LocalDynamo {
 
 export async function startDynamo(options: { dataDir?: string; port?: number } = {}): Promise<LocalDynamo> {
   // dynalite ships no types; it returns an http.Server whose close() also closes its database.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no type declarations: typed here, loaded only when a table is served
   const dynalite = require('dynalite') as (o: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });

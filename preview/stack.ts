@@ -143,7 +143,7 @@ export function readStack(stackDir: string): StackModel {
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as Json;
   } catch (error) {
-    throw new Error(`preview: cannot read ${file} (${(error as Error).message}); synthesize first (npm run synth)`);
+    throw new Error(`preview: cannot read ${file} (${(error as Error).message}); synthesize first (npm run synth)`, { cause: error });
   }
   return modelStack(json, stackDir);
 }

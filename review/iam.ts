@@ -99,8 +99,8 @@ export function iamSummary(doc: TerraformDocument): IamSummary {
       actions: unique(allowed.flatMap((s) => s.actions)),
       conditions: unique(allowed.flatMap((s) => s.conditions)),
     });
-    for (const inline of asArray(role.inline_policy)) {
-      for (const s of statementsOf(inline?.policy, `${address} (inline_policy ${inline?.name ?? ''})`) ?? []) {
+    for (const inline of asArray(role.inline_policy) as ({ policy?: unknown; name?: unknown } | null)[]) {
+      for (const s of statementsOf(inline?.policy, `${address} (inline_policy ${String(inline?.name ?? '')})`) ?? []) {
         grants.push({ ...s, principals: [], who: `role ${roleName}`, grantedBy: address });
       }
     }
@@ -219,7 +219,7 @@ function entries(blocks: Record<string, Block> | undefined): [string, Block][] {
     .map((name) => [name, blocks![name]!]);
 }
 
-function asArray(value: unknown): any[] {
+function asArray(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
 }

@@ -108,23 +108,59 @@ export function actionOf(actions: readonly string[]): PlanAction {
   }
 }
 
+/** The parts of `terraform show -json <planfile>` read here (Terraform's JSON output format); any may be missing. */
+interface PlanJson {
+  readonly resource_changes?: unknown;
+  readonly planned_values?: unknown;
+  readonly output_changes?: Record<string, RawChange | undefined>;
+  readonly resource_drift?: unknown;
+  readonly terraform_version?: unknown;
+  readonly format_version?: unknown;
+  readonly errored?: unknown;
+}
+
+/** A `change` object of a resource or output change. */
+interface RawChange {
+  readonly actions?: unknown;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly after_unknown?: unknown;
+  readonly before_sensitive?: unknown;
+  readonly after_sensitive?: unknown;
+  readonly replace_paths?: unknown;
+}
+
+/** One of `resource_changes`. */
+interface RawResourceChange {
+  readonly address?: unknown;
+  readonly type?: unknown;
+  readonly name?: unknown;
+  readonly mode?: unknown;
+  readonly provider_name?: unknown;
+  readonly action_reason?: unknown;
+  readonly change?: RawChange;
+}
+
+/** A JSON object or array, indexed by key or position. */
+type Indexable = Record<string | number, unknown>;
+
 /** Summarizes parsed plan JSON; throws when the value is not a plan. */
 export function summarizePlan(plan: unknown): PlanSummary {
   if (!plan || typeof plan !== 'object' || Array.isArray(plan)) throw new Error('plan: expected the JSON object of `terraform show -json <planfile>`');
-  const p = plan as Record<string, any>;
+  const p = plan as PlanJson;
   if (p.resource_changes === undefined && p.planned_values === undefined && p.output_changes === undefined) {
     throw new Error('plan: no resource_changes or planned_values: is this `terraform show -json` of a plan file (not of the state)?');
   }
   if (p.resource_changes !== undefined && !Array.isArray(p.resource_changes)) throw new Error('plan: resource_changes is not a list');
   const counts = Object.fromEntries(PLAN_ACTIONS.map((a) => [a, 0])) as Record<PlanAction, number>;
-  const changes = (p.resource_changes as any[] | undefined ?? []).map(plannedChange);
+  const changes = ((p.resource_changes as (RawResourceChange | undefined)[] | undefined) ?? []).map(plannedChange);
   for (const change of changes) counts[change.action]++;
   changes.sort((a, b) => PLAN_ACTIONS.indexOf(a.action) - PLAN_ACTIONS.indexOf(b.action) || compare(a.address, b.address));
   const outputs = Object.keys(p.output_changes ?? {})
     .sort()
     .map((name): OutputChange => {
-      const change = p.output_changes[name] ?? {};
-      const actions: string[] = Array.isArray(change.actions) ? change.actions : [];
+      const change: RawChange = p.output_changes?.[name] ?? {};
+      const actions: string[] = Array.isArray(change.actions) ? change.actions.map(String) : [];
       const after =
         change.after_sensitive === true ? SENSITIVE : change.after_unknown === true ? KNOWN_AFTER_APPLY : actionOf(actions) === 'delete' ? '' : render(change.after);
       return { name, action: actionOf(actions), after };
@@ -141,8 +177,8 @@ export function summarizePlan(plan: unknown): PlanSummary {
   };
 }
 
-function plannedChange(rc: any): PlannedChange {
-  const change = rc?.change ?? {};
+function plannedChange(rc: RawResourceChange | undefined): PlannedChange {
+  const change: RawChange = rc?.change ?? {};
   const actions: string[] = Array.isArray(change.actions) ? change.actions.map(String) : [];
   const action = actionOf(actions);
   const type = String(rc?.type ?? 'unknown');
@@ -165,7 +201,7 @@ function plannedChange(rc: any): PlannedChange {
 }
 
 /** Leaf-level differences between `before` and `after`; unknown and sensitive values rendered as such. */
-function attributeChanges(change: any): AttributeChange[] {
+function attributeChanges(change: RawChange): AttributeChange[] {
   const out: AttributeChange[] = [];
   const walk = (before: unknown, after: unknown, unknown: unknown, beforeSensitive: unknown, afterSensitive: unknown, path: (string | number)[]): void => {
     if (unknown === true) {
@@ -178,14 +214,14 @@ function attributeChanges(change: any): AttributeChange[] {
         ? Array.from({ length: Math.max(before.length, (after as unknown[]).length) }, (_, i) => i)
         : [...new Set([...Object.keys(before as object), ...Object.keys(after as object)])].sort();
       for (const key of keys) {
-        walk((before as any)[key], (after as any)[key], child(unknown, key), child(beforeSensitive, key), child(afterSensitive, key), [...path, key]);
+        walk((before as Indexable)[key], (after as Indexable)[key], child(unknown, key), child(beforeSensitive, key), child(afterSensitive, key), [...path, key]);
       }
       // Unknown values in neither `before` nor `after` (Terraform leaves them out of `after`); one that is in
       // `before` was walked above.
       if (unknown && typeof unknown === 'object') {
         for (const key of Object.keys(unknown)) {
-          if (!(key in (after as object)) && !(key in (before as object)) && (unknown as any)[key] === true && !Array.isArray(unknown)) {
-            out.push({ path: pathText([...path, key]), before: shown((before as any)[key], child(beforeSensitive, key), [...path, key]), after: KNOWN_AFTER_APPLY });
+          if (!(key in (after as object)) && !(key in (before as object)) && (unknown as Indexable)[key] === true && !Array.isArray(unknown)) {
+            out.push({ path: pathText([...path, key]), before: shown((before as Indexable)[key], child(beforeSensitive, key), [...path, key]), after: KNOWN_AFTER_APPLY });
           }
         }
       }
@@ -222,7 +258,7 @@ function render(value: unknown): string {
 
 function child(value: unknown, key: string | number): unknown {
   if (value === true) return true;
-  if (value && typeof value === 'object') return (value as any)[key];
+  if (value && typeof value === 'object') return (value as Indexable)[key];
   return undefined;
 }
 
@@ -230,7 +266,7 @@ function child(value: unknown, key: string | number): unknown {
 export function leafPaths(value: unknown, test: (leaf: unknown) => boolean, path: (string | number)[] = []): string[] {
   if (value !== null && typeof value === 'object') {
     const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value).sort();
-    return keys.flatMap((key) => leafPaths((value as any)[key], test, [...path, key]));
+    return keys.flatMap((key) => leafPaths((value as Indexable)[key], test, [...path, key]));
   }
   return test(value) ? [pathText(path)] : [];
 }

@@ -1,6 +1,6 @@
 /** Reading a synthesized `cdk.tf.json`: resources by type, data sources, outputs. */
 
-export type Block = Record<string, any>;
+export type Block = Record<string, unknown>;
 
 /** The parts of a synthesized Terraform JSON document the review reads. */
 export interface TerraformDocument {

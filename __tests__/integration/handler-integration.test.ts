@@ -52,6 +52,7 @@ function loadHandler(env: Record<string, string | undefined>): Handler {
   const file = extractHandler(zipPath);
   let loaded: Handler | undefined;
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handler as built: a bundle whose path is known at run time
     loaded = (require(file) as { handler: Handler }).handler;
   });
   return loaded!;

@@ -35,6 +35,7 @@ beforeAll(async () => {
   Object.assign(process.env, localHandlerEnvironment(db.endpoint, TABLE, SITE));
   const file = extractHandler(bundleContactHandler({ outDir: mkdtempSync(join(tmpdir(), 'contact-zip-')) }).zipPath);
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handler as built: a bundle whose path is known at run time
     handler = (require(file) as { handler: Handler }).handler;
   });
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -234,6 +235,7 @@ function expectValidItem(item: Record<string, AttributeValue>): void {
   for (const [name, value] of fields) {
     expect(value).toBe(value.trim());
     expect([...value].length).toBeLessThanOrEqual(CONTACT_FIELDS[name].maxLength);
+    // eslint-disable-next-line no-control-regex -- asserts that no control character is stored
     expect(value).not.toMatch(name === 'message' ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/ : /[\u0000-\u001f\u007f-\u009f]/);
     expect(Buffer.from(value, 'utf8').toString('utf8')).toBe(value); // no lone surrogates
   }

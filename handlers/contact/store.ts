@@ -58,6 +58,7 @@ export function toItem(record: SubmissionRecord): Record<string, AttributeValue>
 
 function cleanUserAgent(value: string | undefined): string | undefined {
   const cleaned = value
+    // eslint-disable-next-line no-control-regex -- removes control characters on purpose
     ?.replace(/[\u0000-\u001f\u007f-\u009f]|[\ud800-\udfff]/g, '')
     .trim()
     .slice(0, MAX_USER_AGENT_LENGTH);

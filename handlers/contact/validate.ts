@@ -54,7 +54,9 @@ function validateField(name: ContactFieldName, rule: FieldRule, raw: unknown): s
   return value;
 }
 
+// eslint-disable-next-line no-control-regex -- the fields may not hold control characters: this finds them
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- the same, line breaks allowed (the message)
 const CONTROL_CHARACTERS_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 // Unpaired UTF-16 surrogates cannot be stored as UTF-8 (DynamoDB would refuse the item).
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
