@@ -47,7 +47,10 @@ export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): Exam
     domainName: read('domainName'),
     hostedZoneId: read('hostedZoneId'),
     hostedZoneName: read('hostedZoneName'),
-    redirectDomainNames: (read('redirectDomainNames') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    redirectDomainNames: (read('redirectDomainNames') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     stateBucket: read('stateBucket'),
     stateKey: read('stateKey') ?? 'contact-site/terraform.tfstate',
     stateRegion: read('stateRegion'),

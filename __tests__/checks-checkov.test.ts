@@ -16,9 +16,17 @@ const STACK = {
       },
     },
     aws_lambda_function: {
-      f: { function_name: 'f', ...withSuppressions([{ ruleId: 'CKV_AWS_117', reason: 'no private resources' }, { ruleId: 'CKV_AWS_21', reason: 'another resource, same check' }]) },
+      f: {
+        function_name: 'f',
+        ...withSuppressions([
+          { ruleId: 'CKV_AWS_117', reason: 'no private resources' },
+          { ruleId: 'CKV_AWS_21', reason: 'another resource, same check' },
+        ]),
+      },
     },
-    aws_api_gateway_stage: { s: { stage_name: 'prod', ...withSuppressions([{ ruleId: 'CKV2_AWS_51', reason: 'browsers have no client certificates', appliesTo: ['x'] }]) } },
+    aws_api_gateway_stage: {
+      s: { stage_name: 'prod', ...withSuppressions([{ ruleId: 'CKV2_AWS_51', reason: 'browsers have no client certificates', appliesTo: ['x'] }]) },
+    },
   },
 };
 

@@ -28,11 +28,34 @@ const find = (report: CheckReport, ruleId: string, addressPart = ''): CheckResul
 
 /** The rules the issue names; each must pass, or be suppressed with a reason. */
 const ISSUE_RULES = [
-  'CKV2_AWS_6', 'CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56', 'AwsSolutions-S10', 'CKV_AWS_19', 'CKV2_AWS_65', 'CKV_AWS_70',
-  'CKV2_AWS_46', 'CKV_AWS_34', 'CKV_AWS_174', 'CKV2_AWS_32', 'CKV_AWS_305',
-  'CKV_AWS_76', 'CKV_AWS_73', 'CONTACT-APIGW-THROTTLE', 'CKV_AWS_276', 'CKV_AWS_217',
-  'CKV_AWS_363', 'CKV_AWS_50', 'CKV_AWS_364', 'CKV_AWS_45', 'CONTACT-LAMBDA-LIMITS', 'AwsSolutions-IAM5', 'AwsSolutions-IAM4',
-  'CKV_AWS_28', 'CKV_AWS_66',
+  'CKV2_AWS_6',
+  'CKV_AWS_53',
+  'CKV_AWS_54',
+  'CKV_AWS_55',
+  'CKV_AWS_56',
+  'AwsSolutions-S10',
+  'CKV_AWS_19',
+  'CKV2_AWS_65',
+  'CKV_AWS_70',
+  'CKV2_AWS_46',
+  'CKV_AWS_34',
+  'CKV_AWS_174',
+  'CKV2_AWS_32',
+  'CKV_AWS_305',
+  'CKV_AWS_76',
+  'CKV_AWS_73',
+  'CONTACT-APIGW-THROTTLE',
+  'CKV_AWS_276',
+  'CKV_AWS_217',
+  'CKV_AWS_363',
+  'CKV_AWS_50',
+  'CKV_AWS_364',
+  'CKV_AWS_45',
+  'CONTACT-LAMBDA-LIMITS',
+  'AwsSolutions-IAM5',
+  'AwsSolutions-IAM4',
+  'CKV_AWS_28',
+  'CKV_AWS_66',
 ];
 
 /** What the example stack without a domain suppresses by design, per rule: where. */
@@ -98,7 +121,9 @@ describe('checkStack on the example stack', () => {
   });
 
   test('with a domain, TLS 1.2 holds and is not suppressed', () => {
-    expect(find(withDomain, 'CKV_AWS_174').map((r) => [r.status, r.message])).toEqual([['pass', 'viewer_certificate.minimum_protocol_version = "TLSv1.2_2021"']]);
+    expect(find(withDomain, 'CKV_AWS_174').map((r) => [r.status, r.message])).toEqual([
+      ['pass', 'viewer_certificate.minimum_protocol_version = "TLSv1.2_2021"'],
+    ]);
     expect(find(withDomain, 'AwsSolutions-CFR4')[0].status).toBe('pass');
     expect(withDomain.suppressed.map((r) => r.ruleId)).not.toContain('CKV_AWS_174');
   });
@@ -112,7 +137,9 @@ describe('checkStack on the example stack', () => {
   test('the report lists each suppression with its reason', () => {
     const text = formatReport(noDomain);
     expect(text.split('\n')[0]).toBe(`0 failed, ${noDomain.suppressed.length} suppressed, ${noDomain.passed.length} passed`);
-    expect(text).toMatch(/^SUPPRESSED AwsSolutions-APIG4 aws_api_gateway_method\.contact_cors_method_[0-9A-F]{8}: OPTIONS has authorization "NONE" -- suppressed: CORS preflight: /m);
+    expect(text).toMatch(
+      /^SUPPRESSED AwsSolutions-APIG4 aws_api_gateway_method\.contact_cors_method_[0-9A-F]{8}: OPTIONS has authorization "NONE" -- suppressed: CORS preflight: /m,
+    );
     expect(text).toMatch(/^SUPPRESSED CKV_AWS_174 aws_cloudfront_distribution\.site_distribution_[0-9A-F]{8}: .*-- suppressed: No domainName/m);
     expect(text.split('\n')).toHaveLength(1 + noDomain.results.length);
   });
@@ -151,9 +178,7 @@ describe('checkStack fails the example stack when a construct is broken with add
 
   test('a new wildcard in the function policy fails IAM5 although the policy has a (narrower) suppression', () => {
     const report = broken((s) =>
-      s.contactApi.functionPolicyDocument.addOverride('statement', [
-        { sid: 'TooMuch', effect: 'Allow', actions: ['dynamodb:*'], resources: ['*'] },
-      ]),
+      s.contactApi.functionPolicyDocument.addOverride('statement', [{ sid: 'TooMuch', effect: 'Allow', actions: ['dynamodb:*'], resources: ['*'] }]),
     );
     const [result] = find(report, 'AwsSolutions-IAM5', 'function-policy');
     expect(result.status).toBe('fail');
@@ -169,7 +194,10 @@ describe('checkStack fails the example stack when a construct is broken with add
     document.statement.find((s) => s.sid === 'DenyInsecureTransport')!.effect = 'Allow';
     const report = checkStack(doc);
     expect(find(report, 'AwsSolutions-S10')[0]).toMatchObject({ status: 'fail', message: expect.stringContaining('has no statement that denies s3:*') });
-    expect(find(report, 'CKV_AWS_70')[0]).toMatchObject({ status: 'fail', message: expect.stringContaining('statement "DenyInsecureTransport" allows principal "*"') });
+    expect(find(report, 'CKV_AWS_70')[0]).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('statement "DenyInsecureTransport" allows principal "*"'),
+    });
   });
 });
 
@@ -180,7 +208,13 @@ const resourceDoc = (type: string, body: object, extra: Doc['resource'] = {}): D
 
 const BUCKET = { bucket: 'b' };
 const ref = (address: string, attribute = 'id'): string => `\${${address}.${attribute}}`;
-const GOOD_PAB = { bucket: ref('aws_s3_bucket.x'), block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true };
+const GOOD_PAB = {
+  bucket: ref('aws_s3_bucket.x'),
+  block_public_acls: true,
+  block_public_policy: true,
+  ignore_public_acls: true,
+  restrict_public_buckets: true,
+};
 const TLS_DENY = {
   Version: '2012-10-17',
   Statement: [
@@ -207,7 +241,12 @@ const STAGE = {
   xray_tracing_enabled: true,
   access_log_settings: { destination_arn: 'arn:aws:logs:eu-west-1:111122223333:log-group:x', format: '$context.requestId' },
 };
-const SETTINGS = { rest_api_id: ref('aws_api_gateway_rest_api.api'), stage_name: ref('aws_api_gateway_stage.x', 'stage_name'), method_path: '*/*', settings: { throttling_rate_limit: 10, throttling_burst_limit: 20 } };
+const SETTINGS = {
+  rest_api_id: ref('aws_api_gateway_rest_api.api'),
+  stage_name: ref('aws_api_gateway_stage.x', 'stage_name'),
+  method_path: '*/*',
+  settings: { throttling_rate_limit: 10, throttling_burst_limit: 20 },
+};
 const FUNCTION = {
   runtime: 'nodejs22.x',
   memory_size: 256,
@@ -229,7 +268,12 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { rule: 'CKV2_AWS_6', bad: resourceDoc('aws_s3_bucket', BUCKET), message: /^no aws_s3_bucket_public_access_block references this bucket$/, good: resourceDoc('aws_s3_bucket', BUCKET, { aws_s3_bucket_public_access_block: { p: GOOD_PAB } }) },
+  {
+    rule: 'CKV2_AWS_6',
+    bad: resourceDoc('aws_s3_bucket', BUCKET),
+    message: /^no aws_s3_bucket_public_access_block references this bucket$/,
+    good: resourceDoc('aws_s3_bucket', BUCKET, { aws_s3_bucket_public_access_block: { p: GOOD_PAB } }),
+  },
   ...(
     [
       ['CKV_AWS_53', 'block_public_acls'],
@@ -245,15 +289,30 @@ const CASES: Case[] = [
   })),
   {
     rule: 'AwsSolutions-S10',
-    bad: resourceDoc('aws_s3_bucket', BUCKET, { aws_s3_bucket_policy: { p: { bucket: 'b', policy: policy({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) } } }),
+    bad: resourceDoc('aws_s3_bucket', BUCKET, {
+      aws_s3_bucket_policy: {
+        p: {
+          bucket: 'b',
+          policy: policy({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }),
+        },
+      },
+    }),
     message: /aws_s3_bucket_policy\.p has no statement that denies s3:\* to "\*" on the bucket and its objects when aws:SecureTransport is false/,
     good: resourceDoc('aws_s3_bucket', BUCKET, { aws_s3_bucket_policy: { p: { bucket: 'b', policy: JSON.stringify(TLS_DENY) } } }),
   },
   {
     rule: 'CKV_AWS_19',
-    bad: resourceDoc('aws_s3_bucket', BUCKET, { aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: ref('aws_s3_bucket.x'), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'none' } }] } } }),
+    bad: resourceDoc('aws_s3_bucket', BUCKET, {
+      aws_s3_bucket_server_side_encryption_configuration: {
+        e: { bucket: ref('aws_s3_bucket.x'), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'none' } }] },
+      },
+    }),
     message: /aws_s3_bucket_server_side_encryption_configuration\.e references it but sets no sse_algorithm/,
-    good: resourceDoc('aws_s3_bucket', BUCKET, { aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: ref('aws_s3_bucket.x'), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }] } } }),
+    good: resourceDoc('aws_s3_bucket', BUCKET, {
+      aws_s3_bucket_server_side_encryption_configuration: {
+        e: { bucket: ref('aws_s3_bucket.x'), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }] },
+      },
+    }),
   },
   {
     rule: 'CKV2_AWS_65',
@@ -272,12 +331,17 @@ const CASES: Case[] = [
     bad: resourceDoc('aws_s3_bucket', BUCKET),
     message: /^no aws_s3_bucket_lifecycle_configuration references this bucket$/,
     good: resourceDoc('aws_s3_bucket', BUCKET, {
-      aws_s3_bucket_lifecycle_configuration: { l: { bucket: 'b', rule: [{ id: 'abort', status: 'Enabled', abort_incomplete_multipart_upload: { days_after_initiation: 1 } }] } },
+      aws_s3_bucket_lifecycle_configuration: {
+        l: { bucket: 'b', rule: [{ id: 'abort', status: 'Enabled', abort_incomplete_multipart_upload: { days_after_initiation: 1 } }] },
+      },
     }),
   },
   {
     rule: 'CKV_AWS_70',
-    bad: resourceDoc('aws_s3_bucket_policy', { bucket: 'b', policy: policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) }),
+    bad: resourceDoc('aws_s3_bucket_policy', {
+      bucket: 'b',
+      policy: policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }),
+    }),
     message: /statement #1 allows principal "\*"/,
     good: resourceDoc('aws_s3_bucket_policy', { bucket: 'b', policy: JSON.stringify(TLS_DENY) }),
   },
@@ -285,7 +349,9 @@ const CASES: Case[] = [
     rule: 'CKV_AWS_18',
     bad: resourceDoc('aws_s3_bucket', BUCKET),
     message: /^no aws_s3_bucket_logging references this bucket$/,
-    good: resourceDoc('aws_s3_bucket', BUCKET, { aws_s3_bucket_logging: { l: { bucket: ref('aws_s3_bucket.x'), target_bucket: 'logs', target_prefix: 's3/' } } }),
+    good: resourceDoc('aws_s3_bucket', BUCKET, {
+      aws_s3_bucket_logging: { l: { bucket: ref('aws_s3_bucket.x'), target_bucket: 'logs', target_prefix: 's3/' } },
+    }),
   },
   {
     rule: 'CKV2_AWS_46',
@@ -295,13 +361,19 @@ const CASES: Case[] = [
   },
   {
     rule: 'CKV_AWS_34',
-    bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, ordered_cache_behavior: [{ path_pattern: '/api/*', viewer_protocol_policy: 'allow-all', response_headers_policy_id: 'p' }] }),
+    bad: resourceDoc('aws_cloudfront_distribution', {
+      ...DISTRIBUTION,
+      ordered_cache_behavior: [{ path_pattern: '/api/*', viewer_protocol_policy: 'allow-all', response_headers_policy_id: 'p' }],
+    }),
     message: /ordered_cache_behavior\[0\] \(\/api\/\*\)\.viewer_protocol_policy is "allow-all"/,
     good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION),
   },
   {
     rule: 'CKV_AWS_174',
-    bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, viewer_certificate: { acm_certificate_arn: 'a', minimum_protocol_version: 'TLSv1_2016' } }),
+    bad: resourceDoc('aws_cloudfront_distribution', {
+      ...DISTRIBUTION,
+      viewer_certificate: { acm_certificate_arn: 'a', minimum_protocol_version: 'TLSv1_2016' },
+    }),
     message: /minimum_protocol_version is "TLSv1_2016"/,
     good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION),
   },
@@ -317,17 +389,59 @@ const CASES: Case[] = [
     message: /^no response_headers_policy_id on default_cache_behavior$/,
     good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION),
   },
-  { rule: 'CKV_AWS_305', bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, default_root_object: '' }), message: /^default_root_object is ""$/, good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION) },
-  { rule: 'CKV_AWS_86', bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, logging_config: undefined }), message: /^logging_config is not set$/, good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION) },
-  { rule: 'AwsSolutions-CFR3', bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, logging_config: undefined }), message: /^logging_config is not set$/, good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION) },
-  { rule: 'CKV_AWS_68', bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, web_acl_id: undefined }), message: /^web_acl_id is not set$/, good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION) },
-  { rule: 'AwsSolutions-CFR2', bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, web_acl_id: undefined }), message: /^web_acl_id is not set$/, good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION) },
-  { rule: 'CKV_AWS_76', bad: resourceDoc('aws_api_gateway_stage', { ...STAGE, access_log_settings: undefined }), message: /^access_log_settings.destination_arn is not set$/, good: resourceDoc('aws_api_gateway_stage', STAGE) },
-  { rule: 'AwsSolutions-APIG1', bad: resourceDoc('aws_api_gateway_stage', { ...STAGE, access_log_settings: { destination_arn: 'arn' } }), message: /^access_log_settings.format is not set$/, good: resourceDoc('aws_api_gateway_stage', STAGE) },
-  { rule: 'CKV_AWS_73', bad: resourceDoc('aws_api_gateway_stage', { ...STAGE, xray_tracing_enabled: false }), message: /^xray_tracing_enabled is false$/, good: resourceDoc('aws_api_gateway_stage', STAGE) },
+  {
+    rule: 'CKV_AWS_305',
+    bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, default_root_object: '' }),
+    message: /^default_root_object is ""$/,
+    good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION),
+  },
+  {
+    rule: 'CKV_AWS_86',
+    bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, logging_config: undefined }),
+    message: /^logging_config is not set$/,
+    good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION),
+  },
+  {
+    rule: 'AwsSolutions-CFR3',
+    bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, logging_config: undefined }),
+    message: /^logging_config is not set$/,
+    good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION),
+  },
+  {
+    rule: 'CKV_AWS_68',
+    bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, web_acl_id: undefined }),
+    message: /^web_acl_id is not set$/,
+    good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION),
+  },
+  {
+    rule: 'AwsSolutions-CFR2',
+    bad: resourceDoc('aws_cloudfront_distribution', { ...DISTRIBUTION, web_acl_id: undefined }),
+    message: /^web_acl_id is not set$/,
+    good: resourceDoc('aws_cloudfront_distribution', DISTRIBUTION),
+  },
+  {
+    rule: 'CKV_AWS_76',
+    bad: resourceDoc('aws_api_gateway_stage', { ...STAGE, access_log_settings: undefined }),
+    message: /^access_log_settings.destination_arn is not set$/,
+    good: resourceDoc('aws_api_gateway_stage', STAGE),
+  },
+  {
+    rule: 'AwsSolutions-APIG1',
+    bad: resourceDoc('aws_api_gateway_stage', { ...STAGE, access_log_settings: { destination_arn: 'arn' } }),
+    message: /^access_log_settings.format is not set$/,
+    good: resourceDoc('aws_api_gateway_stage', STAGE),
+  },
+  {
+    rule: 'CKV_AWS_73',
+    bad: resourceDoc('aws_api_gateway_stage', { ...STAGE, xray_tracing_enabled: false }),
+    message: /^xray_tracing_enabled is false$/,
+    good: resourceDoc('aws_api_gateway_stage', STAGE),
+  },
   {
     rule: 'CONTACT-APIGW-THROTTLE',
-    bad: resourceDoc('aws_api_gateway_stage', STAGE, { aws_api_gateway_method_settings: { s: { ...SETTINGS, settings: { throttling_rate_limit: -1, throttling_burst_limit: 20 } } } }),
+    bad: resourceDoc('aws_api_gateway_stage', STAGE, {
+      aws_api_gateway_method_settings: { s: { ...SETTINGS, settings: { throttling_rate_limit: -1, throttling_burst_limit: 20 } } },
+    }),
     message: /aws_api_gateway_method_settings\.s settings\.throttling_rate_limit is -1; it must be above 0/,
     good: resourceDoc('aws_api_gateway_stage', STAGE, { aws_api_gateway_method_settings: { s: SETTINGS } }),
   },
@@ -371,32 +485,86 @@ const CASES: Case[] = [
     rule: 'CKV2_AWS_29',
     bad: resourceDoc('aws_api_gateway_stage', STAGE),
     message: /^no aws_wafv2_web_acl_association has resource_arn referencing this stage$/,
-    good: resourceDoc('aws_api_gateway_stage', STAGE, { aws_wafv2_web_acl_association: { w: { resource_arn: ref('aws_api_gateway_stage.x', 'arn'), web_acl_arn: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/a/b' } } }),
+    good: resourceDoc('aws_api_gateway_stage', STAGE, {
+      aws_wafv2_web_acl_association: {
+        w: { resource_arn: ref('aws_api_gateway_stage.x', 'arn'), web_acl_arn: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/a/b' },
+      },
+    }),
   },
   {
     rule: 'AwsSolutions-APIG3',
     bad: resourceDoc('aws_api_gateway_stage', STAGE, { aws_wafv2_web_acl_association: { w: { resource_arn: ref('aws_api_gateway_stage.x', 'arn') } } }),
     message: /^aws_wafv2_web_acl_association\.w has web_acl_arn not set$/,
-    good: resourceDoc('aws_api_gateway_stage', STAGE, { aws_wafv2_web_acl_association: { w: { resource_arn: ref('aws_api_gateway_stage.x', 'arn'), web_acl_arn: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/a/b' } } }),
+    good: resourceDoc('aws_api_gateway_stage', STAGE, {
+      aws_wafv2_web_acl_association: {
+        w: { resource_arn: ref('aws_api_gateway_stage.x', 'arn'), web_acl_arn: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/a/b' },
+      },
+    }),
   },
-  { rule: 'CKV_AWS_363', bad: resourceDoc('aws_lambda_function', { ...FUNCTION, runtime: 'python3.8' }), message: /^runtime "python3.8" was deprecated on 2024-10-14$/, good: resourceDoc('aws_lambda_function', FUNCTION) },
-  { rule: 'CKV_AWS_50', bad: resourceDoc('aws_lambda_function', { ...FUNCTION, tracing_config: undefined }), message: /^tracing_config.mode is not set$/, good: resourceDoc('aws_lambda_function', FUNCTION) },
+  {
+    rule: 'CKV_AWS_363',
+    bad: resourceDoc('aws_lambda_function', { ...FUNCTION, runtime: 'python3.8' }),
+    message: /^runtime "python3.8" was deprecated on 2024-10-14$/,
+    good: resourceDoc('aws_lambda_function', FUNCTION),
+  },
+  {
+    rule: 'CKV_AWS_50',
+    bad: resourceDoc('aws_lambda_function', { ...FUNCTION, tracing_config: undefined }),
+    message: /^tracing_config.mode is not set$/,
+    good: resourceDoc('aws_lambda_function', FUNCTION),
+  },
   {
     rule: 'CKV_AWS_45',
-    bad: resourceDoc('aws_lambda_function', { ...FUNCTION, environment: { variables: { TABLE_NAME: 't', AWS_KEY: 'AKIAIOSFODNN7EXAMPLE', DB_PASSWORD: 'hunter22' } } }),
+    bad: resourceDoc('aws_lambda_function', {
+      ...FUNCTION,
+      environment: { variables: { TABLE_NAME: 't', AWS_KEY: 'AKIAIOSFODNN7EXAMPLE', DB_PASSWORD: 'hunter22' } },
+    }),
     message: /^AWS_KEY holds an AWS access key id; DB_PASSWORD is named like a secret and has a literal value: use Secrets Manager/,
-    good: resourceDoc('aws_lambda_function', { ...FUNCTION, environment: { variables: { TABLE_NAME: 't', DB_PASSWORD_PARAMETER: ref('aws_ssm_parameter.p', 'name') } } }),
+    good: resourceDoc('aws_lambda_function', {
+      ...FUNCTION,
+      environment: { variables: { TABLE_NAME: 't', DB_PASSWORD_PARAMETER: ref('aws_ssm_parameter.p', 'name') } },
+    }),
   },
-  { rule: 'CONTACT-LAMBDA-LIMITS', bad: resourceDoc('aws_lambda_function', { ...FUNCTION, memory_size: undefined, timeout: undefined }), message: /^memory_size and timeout not set/, good: resourceDoc('aws_lambda_function', FUNCTION) },
-  { rule: 'CKV_AWS_116', bad: resourceDoc('aws_lambda_function', { ...FUNCTION, dead_letter_config: undefined }), message: /^dead_letter_config is not set$/, good: resourceDoc('aws_lambda_function', FUNCTION) },
-  { rule: 'CKV_AWS_117', bad: resourceDoc('aws_lambda_function', { ...FUNCTION, vpc_config: { subnet_ids: [] } }), message: /^vpc_config is not set$/, good: resourceDoc('aws_lambda_function', FUNCTION) },
-  { rule: 'CKV_AWS_173', bad: resourceDoc('aws_lambda_function', { ...FUNCTION, kms_key_arn: undefined }), message: /^kms_key_arn is not set/, good: resourceDoc('aws_lambda_function', FUNCTION) },
-  { rule: 'CKV_AWS_115', bad: resourceDoc('aws_lambda_function', { ...FUNCTION, reserved_concurrent_executions: undefined }), message: /^reserved_concurrent_executions is not set$/, good: resourceDoc('aws_lambda_function', FUNCTION) },
+  {
+    rule: 'CONTACT-LAMBDA-LIMITS',
+    bad: resourceDoc('aws_lambda_function', { ...FUNCTION, memory_size: undefined, timeout: undefined }),
+    message: /^memory_size and timeout not set/,
+    good: resourceDoc('aws_lambda_function', FUNCTION),
+  },
+  {
+    rule: 'CKV_AWS_116',
+    bad: resourceDoc('aws_lambda_function', { ...FUNCTION, dead_letter_config: undefined }),
+    message: /^dead_letter_config is not set$/,
+    good: resourceDoc('aws_lambda_function', FUNCTION),
+  },
+  {
+    rule: 'CKV_AWS_117',
+    bad: resourceDoc('aws_lambda_function', { ...FUNCTION, vpc_config: { subnet_ids: [] } }),
+    message: /^vpc_config is not set$/,
+    good: resourceDoc('aws_lambda_function', FUNCTION),
+  },
+  {
+    rule: 'CKV_AWS_173',
+    bad: resourceDoc('aws_lambda_function', { ...FUNCTION, kms_key_arn: undefined }),
+    message: /^kms_key_arn is not set/,
+    good: resourceDoc('aws_lambda_function', FUNCTION),
+  },
+  {
+    rule: 'CKV_AWS_115',
+    bad: resourceDoc('aws_lambda_function', { ...FUNCTION, reserved_concurrent_executions: undefined }),
+    message: /^reserved_concurrent_executions is not set$/,
+    good: resourceDoc('aws_lambda_function', FUNCTION),
+  },
   {
     rule: 'CKV_AWS_364',
     bad: resourceDoc('aws_lambda_permission', { action: 'lambda:InvokeFunction', function_name: 'f', principal: 'apigateway.amazonaws.com' }),
     message: /^principal "apigateway.amazonaws.com" with no source_arn/,
-    good: resourceDoc('aws_lambda_permission', { action: 'lambda:InvokeFunction', function_name: 'f', principal: 'apigateway.amazonaws.com', source_arn: `${ref('aws_api_gateway_rest_api.a', 'execution_arn')}/prod/POST/contact` }),
+    good: resourceDoc('aws_lambda_permission', {
+      action: 'lambda:InvokeFunction',
+      function_name: 'f',
+      principal: 'apigateway.amazonaws.com',
+      source_arn: `${ref('aws_api_gateway_rest_api.a', 'execution_arn')}/prod/POST/contact`,
+    }),
   },
   {
     rule: 'AwsSolutions-IAM5',
@@ -405,22 +573,46 @@ const CASES: Case[] = [
       data: { aws_iam_policy_document: { d: { statement: [{ effect: 'Allow', actions: ['s3:Get*'], resources: ['arn:aws:s3:::b/*'] }] } } },
     },
     message: /^data\.aws_iam_policy_document\.d statement #1: Action::s3:Get\*, Resource::arn:aws:s3:::b\/\* for s3:Get\*$/,
-    good: resourceDoc('aws_iam_role_policy', { role: 'r', policy: policy({ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: 'arn:aws:dynamodb:eu-west-1:111122223333:table/t' }) }),
+    good: resourceDoc('aws_iam_role_policy', {
+      role: 'r',
+      policy: policy({ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: 'arn:aws:dynamodb:eu-west-1:111122223333:table/t' }),
+    }),
   },
   {
     rule: 'AwsSolutions-IAM4',
-    bad: resourceDoc('aws_iam_role', { name: 'r', assume_role_policy: '{}' }, { aws_iam_role_policy_attachment: { a: { role: ref('aws_iam_role.x', 'name'), policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } } }),
+    bad: resourceDoc(
+      'aws_iam_role',
+      { name: 'r', assume_role_policy: '{}' },
+      { aws_iam_role_policy_attachment: { a: { role: ref('aws_iam_role.x', 'name'), policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } } },
+    ),
     message: /^AWS managed policies attached: aws_iam_role_policy_attachment\.a arn:aws:iam::aws:policy\/AdministratorAccess$/,
-    good: resourceDoc('aws_iam_role', { name: 'r', assume_role_policy: '{}' }, { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: ref('aws_iam_policy.mine', 'arn') } }, aws_iam_policy: { mine: { policy: policy({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:eu-west-1:111122223333:q' }) } } }),
+    good: resourceDoc(
+      'aws_iam_role',
+      { name: 'r', assume_role_policy: '{}' },
+      {
+        aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: ref('aws_iam_policy.mine', 'arn') } },
+        aws_iam_policy: { mine: { policy: policy({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:eu-west-1:111122223333:q' }) } },
+      },
+    ),
   },
-  { rule: 'CKV_AWS_28', bad: resourceDoc('aws_dynamodb_table', { name: 't' }), message: /^point_in_time_recovery.enabled is not set$/, good: resourceDoc('aws_dynamodb_table', { name: 't', point_in_time_recovery: { enabled: true } }) },
+  {
+    rule: 'CKV_AWS_28',
+    bad: resourceDoc('aws_dynamodb_table', { name: 't' }),
+    message: /^point_in_time_recovery.enabled is not set$/,
+    good: resourceDoc('aws_dynamodb_table', { name: 't', point_in_time_recovery: { enabled: true } }),
+  },
   {
     rule: 'CKV_AWS_119',
     bad: resourceDoc('aws_dynamodb_table', { name: 't', server_side_encryption: { enabled: true } }),
     message: /kms_key_arn is not set: the table uses the AWS managed key/,
     good: resourceDoc('aws_dynamodb_table', { name: 't', server_side_encryption: { enabled: true, kms_key_arn: 'arn:aws:kms:eu-west-1:111122223333:key/k' } }),
   },
-  { rule: 'CKV_AWS_66', bad: resourceDoc('aws_cloudwatch_log_group', { name: 'g' }), message: /^retention_in_days is not set: events are kept forever$/, good: resourceDoc('aws_cloudwatch_log_group', { name: 'g', retention_in_days: 30 }) },
+  {
+    rule: 'CKV_AWS_66',
+    bad: resourceDoc('aws_cloudwatch_log_group', { name: 'g' }),
+    message: /^retention_in_days is not set: events are kept forever$/,
+    good: resourceDoc('aws_cloudwatch_log_group', { name: 'g', retention_in_days: 30 }),
+  },
 ];
 
 describe('each rule fails a bad resource with a clear message, and passes a good one', () => {
@@ -459,7 +651,10 @@ describe('suppressions in the JSON', () => {
   });
 
   test('a suppression of a rule that holds is reported as unnecessary, and the result stays pass', () => {
-    const [result] = find(checkStack(withSuppressions([{ ruleId: 'CKV_AWS_28', reason: 'no longer true' }], { point_in_time_recovery: { enabled: true } })), 'CKV_AWS_28');
+    const [result] = find(
+      checkStack(withSuppressions([{ ruleId: 'CKV_AWS_28', reason: 'no longer true' }], { point_in_time_recovery: { enabled: true } })),
+      'CKV_AWS_28',
+    );
     expect(result.status).toBe('pass');
     expect(result.message).toBe('point_in_time_recovery.enabled = true (unnecessary suppression: the rule holds; reason given: "no longer true")');
   });
@@ -515,12 +710,26 @@ describe('any stack JSON', () => {
   });
 
   test('a rule that throws is reported as a failure of that rule, not a crash', () => {
-    const broken: Rule = { id: 'X-1', ruleSet: 'project', title: 't', resourceTypes: ['aws_s3_bucket'], check: () => { throw new Error('boom'); } };
+    const broken: Rule = {
+      id: 'X-1',
+      ruleSet: 'project',
+      title: 't',
+      resourceTypes: ['aws_s3_bucket'],
+      check: () => {
+        throw new Error('boom');
+      },
+    };
     expect(checkStack(resourceDoc('aws_s3_bucket', BUCKET), { rules: [broken] }).failed[0].message).toBe('the rule could not evaluate this resource: boom');
   });
 
   test('custom rules run instead of the defaults', () => {
-    const rule: Rule = { id: 'MY-1', ruleSet: 'project', title: 'buckets are named', resourceTypes: ['aws_s3_bucket'], check: (r) => ({ ok: typeof r.body.bucket === 'string', message: `bucket is ${String(r.body.bucket)}` }) };
+    const rule: Rule = {
+      id: 'MY-1',
+      ruleSet: 'project',
+      title: 'buckets are named',
+      resourceTypes: ['aws_s3_bucket'],
+      check: (r) => ({ ok: typeof r.body.bucket === 'string', message: `bucket is ${String(r.body.bucket)}` }),
+    };
     expect(checkStack(resourceDoc('aws_s3_bucket', BUCKET), { rules: [rule] }).results).toEqual([
       { ruleId: 'MY-1', ruleSet: 'project', title: 'buckets are named', address: 'aws_s3_bucket.x', status: 'pass', message: 'bucket is b' },
     ]);
@@ -528,8 +737,12 @@ describe('any stack JSON', () => {
 
   test('CKV_AWS_363 judges deprecation on the given day, and fails runtimes it does not know', () => {
     const rule = lambdaRuntimeRule(() => new Date('2027-05-01T00:00:00Z'));
-    expect(checkStack(resourceDoc('aws_lambda_function', FUNCTION), { rules: [rule] }).failed[0].message).toBe('runtime "nodejs22.x" was deprecated on 2027-04-30');
-    expect(checkStack(resourceDoc('aws_lambda_function', { ...FUNCTION, runtime: 'nodejs99.x' }), { rules: [rule] }).failed[0].message).toMatch(/^runtime "nodejs99.x" is not a runtime this check knows/);
+    expect(checkStack(resourceDoc('aws_lambda_function', FUNCTION), { rules: [rule] }).failed[0].message).toBe(
+      'runtime "nodejs22.x" was deprecated on 2027-04-30',
+    );
+    expect(checkStack(resourceDoc('aws_lambda_function', { ...FUNCTION, runtime: 'nodejs99.x' }), { rules: [rule] }).failed[0].message).toMatch(
+      /^runtime "nodejs99.x" is not a runtime this check knows/,
+    );
     expect(checkStack(resourceDoc('aws_lambda_function', { package_type: 'Image' }), { rules: [rule] }).results).toEqual([]);
   });
 });

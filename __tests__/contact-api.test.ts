@@ -93,7 +93,15 @@ describe('ContactApi function', () => {
 
   it('takes runtime settings from props', () => {
     const custom = onlyResource(
-      synthApi({ memorySize: 512, timeoutSeconds: 5, architecture: 'x86_64', runtime: 'nodejs22.x', reservedConcurrency: 5, tracing: false, requireOrigin: true }).doc,
+      synthApi({
+        memorySize: 512,
+        timeoutSeconds: 5,
+        architecture: 'x86_64',
+        runtime: 'nodejs22.x',
+        reservedConcurrency: 5,
+        tracing: false,
+        requireOrigin: true,
+      }).doc,
       'aws_lambda_function',
     );
     expect(custom).toMatchObject({
@@ -207,7 +215,9 @@ describe('ContactApi REST API', () => {
 
   it('rejects the same bad origins as CorsPreflight, naming its own prop', () => {
     expect(() => synthApi({ allowedOrigins: [] })).toThrow(/ContactApi: allowedOrigins must not be empty/);
-    expect(() => synthApi({ allowedOrigins: ['https://www.example.com/'] })).toThrow(/ContactApi: allowedOrigins "https:\/\/www\.example\.com\/" is not an origin/);
+    expect(() => synthApi({ allowedOrigins: ['https://www.example.com/'] })).toThrow(
+      /ContactApi: allowedOrigins "https:\/\/www\.example\.com\/" is not an origin/,
+    );
   });
 });
 
@@ -262,7 +272,9 @@ describe('ContactApi deployment and stage', () => {
     expect(gatewayResponses).toHaveLength(2);
     const expected = [
       // Every route element by id: a replaced one has a new id.
-      ...[addressOf(doc, 'aws_api_gateway_resource'), post, proxy, options, mock, methodResponse, integrationResponse, ...gatewayResponses].map((a) => `${a}.id`),
+      ...[addressOf(doc, 'aws_api_gateway_resource'), post, proxy, options, mock, methodResponse, integrationResponse, ...gatewayResponses].map(
+        (a) => `${a}.id`,
+      ),
       // What changes in place.
       `${post}.authorization`,
       `${post}.api_key_required`,
@@ -320,7 +332,10 @@ describe('ContactApi deployment and stage', () => {
       stage_name: `\${${addressOf(doc, 'aws_api_gateway_stage')}.stage_name}`,
       settings: { throttling_rate_limit: 10, throttling_burst_limit: 20, metrics_enabled: true, data_trace_enabled: false, logging_level: 'ERROR' },
     });
-    const custom = onlyResource(synthApi({ throttlingRateLimit: 2, throttlingBurstLimit: 5, stageName: 'live', logRetentionDays: 90 }).doc, 'aws_api_gateway_method_settings');
+    const custom = onlyResource(
+      synthApi({ throttlingRateLimit: 2, throttlingBurstLimit: 5, stageName: 'live', logRetentionDays: 90 }).doc,
+      'aws_api_gateway_method_settings',
+    );
     expect(custom.settings).toMatchObject({ throttling_rate_limit: 2, throttling_burst_limit: 5 });
   });
 
@@ -433,7 +448,11 @@ describe('ContactApi outputs and URLs', () => {
   it('outputs the contact endpoint, table name and function name', () => {
     const { doc, api } = synthApi();
     const stage = addressOf(doc, 'aws_api_gateway_stage');
-    expect(Object.values(doc.output!).map((o) => o.value).sort()).toEqual(
+    expect(
+      Object.values(doc.output!)
+        .map((o) => o.value)
+        .sort(),
+    ).toEqual(
       [
         `\${${stage}.invoke_url}/contact`,
         `\${${addressOf(doc, 'aws_dynamodb_table')}.name}`,

@@ -61,8 +61,7 @@ function preflightResponseHeaders(origins: string[], requestHeaders: Record<stri
 describe('the VTL evaluator itself', () => {
   test('follows #if/#elseif/#else, ==, ||, &&, ! and quiet references', () => {
     const t =
-      `#set($a = "$!input.params().header.get('A')")` +
-      `#if($a == 'x' && !$missing)one#elseif($a == 'y' || $a == 'z')two#else(#if($a != '')three#end)#end`;
+      `#set($a = "$!input.params().header.get('A')")` + `#if($a == 'x' && !$missing)one#elseif($a == 'y' || $a == 'z')two#else(#if($a != '')three#end)#end`;
     expect(evaluateVtl(t, { A: 'x' }).body).toBe('one');
     expect(evaluateVtl(t, { A: 'z' }).body).toBe('two');
     expect(evaluateVtl(t, { A: 'w' }).body).toBe('(three)');
@@ -81,9 +80,7 @@ describe('the VTL evaluator itself', () => {
     expect(() => evaluateVtl('$origin', {})).toThrow(/not modelled/);
     expect(() => evaluateVtl('#if($a == ${b})#end', {})).toThrow(/not modelled/);
     expect(() => evaluateVtl('#if($a == "")', {})).toThrow(/without #end/);
-    expect(() =>
-      evaluateVtl(`#set($context.responseOverride.header.X = 'a')#set($context.responseOverride.header.X = 'b')`, {}),
-    ).toThrow(/twice/);
+    expect(() => evaluateVtl(`#set($context.responseOverride.header.X = 'a')#set($context.responseOverride.header.X = 'b')`, {})).toThrow(/twice/);
   });
 
   test("shows AWS CDK's fallback bug: its shape overrides only for the 2nd..nth origin", () => {
@@ -177,8 +174,9 @@ describe('corsOriginTemplate', () => {
           fc.pre(new Set(normalised).size >= 2);
           const config = resolveCorsConfig({ allowOrigins: normalised }, 'test');
           const requestOrigin = pick < normalised.length ? normalised[pick] : other;
-          const got = evaluateVtl(corsOriginTemplate(normalised), { [lower ? 'origin' : 'Origin']: requestOrigin })
-            .headerOverrides['Access-Control-Allow-Origin'];
+          const got = evaluateVtl(corsOriginTemplate(normalised), { [lower ? 'origin' : 'Origin']: requestOrigin }).headerOverrides[
+            'Access-Control-Allow-Origin'
+          ];
           expect(got).toBe(allowedOriginFor(config, requestOrigin));
         },
       ),
@@ -197,9 +195,7 @@ describe('the synthesized preflight, evaluated like API Gateway', () => {
       'Access-Control-Max-Age': '600',
       Vary: 'Origin',
     });
-    expect(preflightResponseHeaders(origins, { origin: 'https://b.example' })['Access-Control-Allow-Origin']).toBe(
-      'https://b.example',
-    );
+    expect(preflightResponseHeaders(origins, { origin: 'https://b.example' })['Access-Control-Allow-Origin']).toBe('https://b.example');
     const unknown = preflightResponseHeaders(origins, { Origin: 'https://evil.example' });
     expect(unknown).not.toHaveProperty('Access-Control-Allow-Origin');
     expect(unknown.Vary).toBe('Origin');

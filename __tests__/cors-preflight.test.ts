@@ -83,11 +83,7 @@ describe('CorsPreflight resources', () => {
   });
 
   test('the method response declares exactly the headers the integration response sets', () => {
-    for (const props of [
-      {},
-      { allowOrigins: ['https://a.example', 'https://b.example'], allowCredentials: true },
-      { allowOrigins: ['*'], allowHeaders: [] },
-    ]) {
+    for (const props of [{}, { allowOrigins: ['https://a.example', 'https://b.example'], allowCredentials: true }, { allowOrigins: ['*'], allowHeaders: [] }]) {
       const { json } = synth(props);
       const declared = Object.keys(one(json, 'aws_api_gateway_method_response').response_parameters).sort();
       const set = Object.keys(one(json, 'aws_api_gateway_integration_response').response_parameters);
@@ -156,19 +152,13 @@ describe('CorsPreflight resources', () => {
       'method.response.header.Vary': "'Origin'",
     });
     // Origins are compared in their normalised (browser) form.
-    expect(integrationResponse.response_templates['application/json']).toContain(
-      "$origin == 'https://app.example.com' || $origin == 'http://localhost:3000'",
-    );
+    expect(integrationResponse.response_templates['application/json']).toContain("$origin == 'https://app.example.com' || $origin == 'http://localhost:3000'");
   });
 
   test('an empty allowHeaders omits Access-Control-Allow-Headers', () => {
     const { json } = synth({ allowHeaders: [] });
-    expect(one(json, 'aws_api_gateway_method_response').response_parameters).not.toHaveProperty(
-      'method.response.header.Access-Control-Allow-Headers',
-    );
-    expect(one(json, 'aws_api_gateway_integration_response').response_parameters).not.toHaveProperty(
-      'method.response.header.Access-Control-Allow-Headers',
-    );
+    expect(one(json, 'aws_api_gateway_method_response').response_parameters).not.toHaveProperty('method.response.header.Access-Control-Allow-Headers');
+    expect(one(json, 'aws_api_gateway_integration_response').response_parameters).not.toHaveProperty('method.response.header.Access-Control-Allow-Headers');
   });
 
   test('exposes every resource, with stable construct ids', () => {
@@ -272,16 +262,8 @@ describe('CorsPreflight on a REST API of its own', () => {
     const apiRef = '${aws_api_gateway_rest_api.api.id}';
     const methods = Object.values(json.aws_api_gateway_method);
     expect(methods).toHaveLength(2);
-    expect(methods.map((m) => m.resource_id).sort()).toEqual([
-      '${aws_api_gateway_resource.orders.id}',
-      '${aws_api_gateway_rest_api.api.root_resource_id}',
-    ]);
-    for (const type of [
-      'aws_api_gateway_method',
-      'aws_api_gateway_integration',
-      'aws_api_gateway_method_response',
-      'aws_api_gateway_integration_response',
-    ]) {
+    expect(methods.map((m) => m.resource_id).sort()).toEqual(['${aws_api_gateway_resource.orders.id}', '${aws_api_gateway_rest_api.api.root_resource_id}']);
+    for (const type of ['aws_api_gateway_method', 'aws_api_gateway_integration', 'aws_api_gateway_method_response', 'aws_api_gateway_integration_response']) {
       expect(Object.keys(json[type])).toHaveLength(2);
       for (const r of Object.values(json[type])) expect(r.rest_api_id).toBe(apiRef);
     }
@@ -339,7 +321,11 @@ describe('CorsPreflight invalid props fail at construction, naming the prop', ()
   test.each<[string, Partial<CorsPreflightProps>, RegExp]>([
     ['empty origin list', { allowOrigins: [] }, /^CorsPreflight: allowOrigins must not be empty$/],
     ['`*` mixed with origins', { allowOrigins: ['*', 'https://a.example'] }, /CorsPreflight: allowOrigins "\*" cannot be mixed/],
-    ['trailing slash', { allowOrigins: ['https://example.com/'] }, /CorsPreflight: allowOrigins "https:\/\/example.com\/" is not an origin \(scheme:\/\/host\[:port\], no path or trailing slash\)/],
+    [
+      'trailing slash',
+      { allowOrigins: ['https://example.com/'] },
+      /CorsPreflight: allowOrigins "https:\/\/example.com\/" is not an origin \(scheme:\/\/host\[:port\], no path or trailing slash\)/,
+    ],
     ['a path', { allowOrigins: ['https://example.com/app'] }, /CorsPreflight: allowOrigins "https:\/\/example.com\/app" is not an origin/],
     ['a later bad origin', { allowOrigins: ['https://a.example', 'example.com'] }, /CorsPreflight: allowOrigins "example.com" is not an origin/],
     ['a query', { allowOrigins: ['https://example.com?x=1'] }, /allowOrigins .* is not an origin/],

@@ -23,7 +23,14 @@ describe('the example stack', () => {
   const restApi = addressOf(doc, 'aws_api_gateway_rest_api');
 
   it('holds the whole site and API', () => {
-    for (const type of ['aws_s3_bucket', 'aws_cloudfront_distribution', 'aws_dynamodb_table', 'aws_lambda_function', 'aws_api_gateway_rest_api', 'aws_api_gateway_stage']) {
+    for (const type of [
+      'aws_s3_bucket',
+      'aws_cloudfront_distribution',
+      'aws_dynamodb_table',
+      'aws_lambda_function',
+      'aws_api_gateway_rest_api',
+      'aws_api_gateway_stage',
+    ]) {
       expect(Object.keys(resourcesOf(doc, type))).toHaveLength(1);
     }
   });
@@ -43,8 +50,7 @@ describe('the example stack', () => {
   });
 
   it("lets the site's pages call the API under its Content-Security-Policy", () => {
-    const csp: string = onlyResource(doc, 'aws_cloudfront_response_headers_policy').security_headers_config.content_security_policy
-      .content_security_policy;
+    const csp: string = onlyResource(doc, 'aws_cloudfront_response_headers_policy').security_headers_config.content_security_policy.content_security_policy;
     const apiOrigin = `https://\${${restApi}.id}.execute-api.\${${addressOf(doc, 'aws_region', 'data')}.region}.amazonaws.com`;
     expect(csp).toContain(`connect-src 'self' ${apiOrigin}`);
     expect(csp).toContain(`form-action 'self' ${apiOrigin}`);
@@ -70,10 +76,20 @@ describe('the example stack', () => {
 
 describe('the example configuration', () => {
   it('has a default for everything', () => {
-    expect(readConfig(new App(), {})).toEqual({ region: 'us-east-1', redirectDomainNames: [], stateKey: 'contact-site/terraform.tfstate', domainName: undefined, hostedZoneId: undefined, hostedZoneName: undefined, stateBucket: undefined, stateRegion: undefined, deletionProtection: true });
+    expect(readConfig(new App(), {})).toEqual({
+      region: 'us-east-1',
+      redirectDomainNames: [],
+      stateKey: 'contact-site/terraform.tfstate',
+      domainName: undefined,
+      hostedZoneId: undefined,
+      hostedZoneName: undefined,
+      stateBucket: undefined,
+      stateRegion: undefined,
+      deletionProtection: true,
+    });
   });
 
-  it('turns the table\'s deletion protection off only when asked, and refuses anything but true or false', () => {
+  it("turns the table's deletion protection off only when asked, and refuses anything but true or false", () => {
     expect(readConfig(new App(), { DELETION_PROTECTION: 'false' }).deletionProtection).toBe(false);
     expect(readConfig(new App({ context: { deletionProtection: false } }), {}).deletionProtection).toBe(false);
     expect(() => readConfig(new App(), { DELETION_PROTECTION: 'no' })).toThrow('deletionProtection (DELETION_PROTECTION) must be "true" or "false", got "no"');

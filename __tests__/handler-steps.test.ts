@@ -20,7 +20,15 @@ describe('cors', () => {
     expect(normaliseOrigin('HTTPS://WWW.Example.com:443')).toBe('https://www.example.com');
     expect(normaliseOrigin('http://[::1]:8080')).toBe('http://[::1]:8080');
     expect(normaliseOrigin('http://localhost:8080')).toBe('http://localhost:8080');
-    for (const bad of ['www.example.com', 'https://example.com/path', 'ftp://example.com', 'https://u:p@example.com', 'https://e.com?q', '*.example.com', 'https://example.com/']) {
+    for (const bad of [
+      'www.example.com',
+      'https://example.com/path',
+      'ftp://example.com',
+      'https://u:p@example.com',
+      'https://e.com?q',
+      '*.example.com',
+      'https://example.com/',
+    ]) {
       expect(normaliseOrigin(bad)).toBeUndefined();
     }
   });
@@ -55,11 +63,7 @@ describe('config', () => {
   });
 
   test('every missing or invalid setting is reported', () => {
-    expect(readConfig({}).problems).toEqual([
-      'TABLE_NAME is not set',
-      'AWS_REGION is not set',
-      expect.stringContaining('ALLOWED_ORIGINS'),
-    ]);
+    expect(readConfig({}).problems).toEqual(['TABLE_NAME is not set', 'AWS_REGION is not set', expect.stringContaining('ALLOWED_ORIGINS')]);
     expect(readConfig({ ...complete, THANK_YOU_URL: '//evil.example/x', REQUIRE_ORIGIN: 'yes' }).problems).toEqual([
       expect.stringContaining('THANK_YOU_URL'),
       expect.stringContaining('REQUIRE_ORIGIN'),
@@ -91,7 +95,10 @@ describe('parse', () => {
   test('media types with parameters, quoted values and odd case', () => {
     expect(parseMediaType('Multipart/Form-Data; BOUNDARY="a;b=c"; charset=utf-8')).toEqual({
       type: 'multipart/form-data',
-      params: new Map([['boundary', 'a;b=c'], ['charset', 'utf-8']]),
+      params: new Map([
+        ['boundary', 'a;b=c'],
+        ['charset', 'utf-8'],
+      ]),
     });
     expect(parseMediaType('nonsense')).toBeUndefined();
   });
@@ -109,7 +116,8 @@ describe('parse', () => {
   });
 
   test('multipart: quoted boundary, part charset, preamble; malformed bodies are 400', () => {
-    const body = 'preamble\r\n--b;1\r\ncontent-disposition: form-data; name="first_name"\r\n\r\nAda\r\n--b;1\r\nContent-Disposition: form-data; name="x"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nG\xe9\r\n--b;1--\r\nepilogue';
+    const body =
+      'preamble\r\n--b;1\r\ncontent-disposition: form-data; name="first_name"\r\n\r\nAda\r\n--b;1\r\nContent-Disposition: form-data; name="x"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nG\xe9\r\n--b;1--\r\nepilogue';
     expect(fieldsOf(Buffer.from(body, 'latin1').toString('base64'), 'multipart/form-data; boundary="b;1"', { isBase64Encoded: true })).toEqual({
       first_name: 'Ada',
       x: 'Gé',
@@ -175,7 +183,25 @@ describe('validate', () => {
     for (const good of ['a@b.co', 'first.last+tag@sub.example.co.uk', "o'brien@example.ie", 'jürgen@müller.de', 'x@xn--mller-kva.de', 'user@example.museum']) {
       expect(isEmailAddress(good)).toBe(true);
     }
-    for (const bad of ['plain', '@example.com', 'a@', 'a@b', 'a@b.c', 'a..b@example.com', '.a@example.com', 'a.@example.com', 'a@-b.com', 'a@b-.com', 'a b@example.com', 'a@b..com', 'a@[127.0.0.1]', '"quoted"@example.com', 'a@b.123', `${'a'.repeat(65)}@example.com`, 'a@b@example.com']) {
+    for (const bad of [
+      'plain',
+      '@example.com',
+      'a@',
+      'a@b',
+      'a@b.c',
+      'a..b@example.com',
+      '.a@example.com',
+      'a.@example.com',
+      'a@-b.com',
+      'a@b-.com',
+      'a b@example.com',
+      'a@b..com',
+      'a@[127.0.0.1]',
+      '"quoted"@example.com',
+      'a@b.123',
+      `${'a'.repeat(65)}@example.com`,
+      'a@b@example.com',
+    ]) {
       expect(isEmailAddress(bad)).toBe(false);
     }
   });
@@ -241,7 +267,9 @@ describe('store helpers', () => {
     expect(Object.keys(item)).toEqual(['id', 'first_name', 'last_name', 'email', 'message', 'submittedAt', 'userAgent']);
     expect(item.userAgent!.S).toMatch(/^Mozilla\/5\.0 x+$/);
     expect(item.userAgent!.S!.length).toBe(512);
-    expect(toItem({ id: 'i', submission: { first_name: 'A', last_name: 'B', email: 'a@b.co' }, submittedAt: 't', userAgent: ' ' })).not.toHaveProperty('userAgent');
+    expect(toItem({ id: 'i', submission: { first_name: 'A', last_name: 'B', email: 'a@b.co' }, submittedAt: 't', userAgent: ' ' })).not.toHaveProperty(
+      'userAgent',
+    );
   });
 
   test('failures: throttling and unavailability are retryable, the rest are not', () => {
@@ -250,7 +278,10 @@ describe('store helpers', () => {
     expect(classifyFailure(error('ThrottlingException'))).toMatchObject({ outcome: 'unavailable' });
     expect(classifyFailure(error('Whatever', { $metadata: { httpStatusCode: 503 } }))).toMatchObject({ outcome: 'unavailable' });
     expect(classifyFailure(error('Error', { code: 'ECONNREFUSED' }))).toMatchObject({ outcome: 'unavailable' });
-    expect(classifyFailure(error('ValidationException', { $metadata: { httpStatusCode: 400 } }))).toEqual({ outcome: 'failed', errorName: 'ValidationException' });
+    expect(classifyFailure(error('ValidationException', { $metadata: { httpStatusCode: 400 } }))).toEqual({
+      outcome: 'failed',
+      errorName: 'ValidationException',
+    });
     expect(classifyFailure(error('AccessDeniedException'))).toMatchObject({ outcome: 'failed' });
     expect(classifyFailure('a string')).toEqual({ outcome: 'failed', errorName: 'UnknownError' });
   });

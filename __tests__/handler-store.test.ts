@@ -54,7 +54,11 @@ const record: SubmissionRecord = {
 };
 const conditionFailed = (item?: object): StubAnswer => ({
   status: 400,
-  body: { __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', message: 'The conditional request failed', ...(item ? { Item: item } : {}) },
+  body: {
+    __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+    message: 'The conditional request failed',
+    ...(item ? { Item: item } : {}),
+  },
 });
 
 test('PutItem is conditional, asks for the old item, and writes exactly the item', async () => {

@@ -31,7 +31,8 @@ function build<T>(make: (stack: TerraformStack) => T): Built<T> {
 
 const site = (props: Partial<StaticSiteProps> = {}): Built<StaticSite> =>
   build((stack) => new StaticSite(stack, 'site', { siteDir: makeSiteDir(MINIMAL_SITE), ...props }));
-const api = (props: Partial<ContactApiProps> = {}): Built<ContactApi> => build((stack) => new ContactApi(stack, 'contact', { allowedOrigins: ORIGINS, ...props }));
+const api = (props: Partial<ContactApiProps> = {}): Built<ContactApi> =>
+  build((stack) => new ContactApi(stack, 'contact', { allowedOrigins: ORIGINS, ...props }));
 
 const only = (doc: TerraformDocument, type: string): Record<string, any> => {
   const all = Object.values(doc.resource[type] ?? {});
@@ -81,7 +82,11 @@ describe('StaticSite bucketAccessLogging', () => {
   test('adds S3 server access logging of the site bucket to the log bucket, prefix "s3/" by default', () => {
     const { doc, report, construct } = site({ bucketAccessLogging: { bucketName: 'my-logs' } });
     const logging = only(doc, 'aws_s3_bucket_logging');
-    expect(logging).toMatchObject({ bucket: `\${aws_s3_bucket.${Object.keys(doc.resource.aws_s3_bucket)[0]}.id}`, target_bucket: 'my-logs', target_prefix: 's3/' });
+    expect(logging).toMatchObject({
+      bucket: `\${aws_s3_bucket.${Object.keys(doc.resource.aws_s3_bucket)[0]}.id}`,
+      target_bucket: 'my-logs',
+      target_prefix: 's3/',
+    });
     expect(construct.bucketLogging).toBeDefined();
     expect(statusOf(report, 'CKV_AWS_18')).toEqual(['pass']);
     expect(statusOf(report, 'AwsSolutions-S1')).toEqual(['pass']);

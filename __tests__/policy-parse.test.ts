@@ -18,7 +18,14 @@ describe('parseReference', () => {
   });
 
   it('is undefined for anything else: text around the reference, two references, a function call, a variable, not a string', () => {
-    for (const value of ['${aws_s3_bucket.site.arn}/*', 'arn:aws:s3:::x', '${aws_a.b.arn}${aws_c.d.arn}', '${jsonencode(local.x)}', '${var.policy}', ' ${aws_a.b.arn}']) {
+    for (const value of [
+      '${aws_s3_bucket.site.arn}/*',
+      'arn:aws:s3:::x',
+      '${aws_a.b.arn}${aws_c.d.arn}',
+      '${jsonencode(local.x)}',
+      '${var.policy}',
+      ' ${aws_a.b.arn}',
+    ]) {
       expect(parseReference(value)).toBeUndefined();
     }
     expect(parseReference(undefined)).toBeUndefined();
@@ -39,7 +46,11 @@ describe('readPolicy follows a policy document reference (via parseReference)', 
 
   it('.json and .minified_json, with surrounding whitespace', () => {
     for (const value of ['${data.aws_iam_policy_document.base.json}', ' ${data.aws_iam_policy_document.base.minified_json}\n']) {
-      expect(readPolicy(value, stack, 'policy')).toMatchObject({ ok: true, source: 'data.aws_iam_policy_document.base', statements: [{ actions: ['s3:GetObject'] }] });
+      expect(readPolicy(value, stack, 'policy')).toMatchObject({
+        ok: true,
+        source: 'data.aws_iam_policy_document.base',
+        statements: [{ actions: ['s3:GetObject'] }],
+      });
     }
   });
 
@@ -63,7 +74,12 @@ test('the review names a role by the reference an attachment holds, and reads an
   const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] });
   const iam = iamSummary({
     resource: {
-      aws_iam_role: { worker: { name: 'worker-role', assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) } },
+      aws_iam_role: {
+        worker: {
+          name: 'worker-role',
+          assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+        },
+      },
       aws_iam_policy: { send: { policy } },
       aws_iam_role_policy_attachment: { send: { role: '${aws_iam_role.worker.name}', policy_arn: '${aws_iam_policy.send.arn}' } },
     },
@@ -105,28 +121,54 @@ describe('the checks and the review read a policy the same way', () => {
 
   it('source and override documents: their statements are included (source, override, then the own statements)', () => {
     const checks = read('${data.aws_iam_policy_document.merged.json}');
-    expect(checks).toMatchObject({ ok: true, statements: [{ actions: ['s3:GetObject'] }, { effect: 'Deny', actions: ['s3:DeleteObject'] }, { actions: ['s3:ListBucket'] }] });
+    expect(checks).toMatchObject({
+      ok: true,
+      statements: [{ actions: ['s3:GetObject'] }, { effect: 'Deny', actions: ['s3:DeleteObject'] }, { actions: ['s3:ListBucket'] }],
+    });
     expect(review('${data.aws_iam_policy_document.merged.json}')?.map((s) => s.actions)).toEqual([['s3:GetObject'], ['s3:DeleteObject'], ['s3:ListBucket']]);
   });
 
   it('anyone: "Principal": "*", {"AWS": "*"} and an AWS or * principals block are the same principal, shown as anyone (*)', () => {
     const json = (principal: unknown) => JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: principal, Action: 's3:GetObject', Resource: '*' }] });
-    for (const value of [json('*'), json({ AWS: '*' }), json({ AWS: ['*'] }), '${data.aws_iam_policy_document.anyone.json}', '${data.aws_iam_policy_document.star.json}']) {
+    for (const value of [
+      json('*'),
+      json({ AWS: '*' }),
+      json({ AWS: ['*'] }),
+      '${data.aws_iam_policy_document.anyone.json}',
+      '${data.aws_iam_policy_document.star.json}',
+    ]) {
       expect(read(value)).toMatchObject({ ok: true, statements: [{ principals: [{ type: 'AWS', identifiers: ['*'] }] }] });
       expect(review(value)).toEqual([expect.objectContaining({ principals: ['anyone (*)'] })]);
     }
     const not = JSON.stringify({ Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: '*', Resource: '*' }] });
-    expect(read(not)).toMatchObject({ ok: true, statements: [{ principals: [], notPrincipals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }] }] });
+    expect(read(not)).toMatchObject({
+      ok: true,
+      statements: [{ principals: [], notPrincipals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }] }],
+    });
     expect(review(not)).toEqual([expect.objectContaining({ principals: ['not AWS arn:aws:iam::111122223333:root'] })]);
   });
 
   it('number and boolean condition values are kept as strings', () => {
     const value = JSON.stringify({
-      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 }, Bool: { 'aws:MultiFactorAuthPresent': [true] } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: '*',
+          Resource: '*',
+          Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 }, Bool: { 'aws:MultiFactorAuthPresent': [true] } },
+        },
+      ],
     });
     expect(read(value)).toMatchObject({
       ok: true,
-      statements: [{ conditions: [{ test: 'NumericLessThan', variable: 'aws:MultiFactorAuthAge', values: ['3600'] }, { test: 'Bool', variable: 'aws:MultiFactorAuthPresent', values: ['true'] }] }],
+      statements: [
+        {
+          conditions: [
+            { test: 'NumericLessThan', variable: 'aws:MultiFactorAuthAge', values: ['3600'] },
+            { test: 'Bool', variable: 'aws:MultiFactorAuthPresent', values: ['true'] },
+          ],
+        },
+      ],
     });
     expect(review(value)?.[0]?.conditions).toEqual(['NumericLessThan aws:MultiFactorAuthAge = 3600', 'Bool aws:MultiFactorAuthPresent = true']);
   });
@@ -158,17 +200,27 @@ describe('the checks and the review read a policy the same way', () => {
     expect(read('${data.aws_iam_policy_document.base.id}')).toMatchObject({ ok: false });
     expect(review('${data.aws_iam_policy_document.base.id}')).toBeUndefined();
 
-    const summary = iamSummary({ data, resource: { aws_iam_role_policy: { lower: { role: 'r', policy: lowercase }, id: { role: 'r', policy: '${data.aws_iam_policy_document.base.id}' } } } });
+    const summary = iamSummary({
+      data,
+      resource: { aws_iam_role_policy: { lower: { role: 'r', policy: lowercase }, id: { role: 'r', policy: '${data.aws_iam_policy_document.base.id}' } } },
+    });
     expect(summary.grants).toEqual([]);
     expect(summary.unresolved).toEqual([
-      { address: 'aws_iam_role_policy.id', policy: '${data.aws_iam_policy_document.base.id}', problem: 'policy is the expression ${data.aws_iam_policy_document.base.id}, which a static check cannot read' },
+      {
+        address: 'aws_iam_role_policy.id',
+        policy: '${data.aws_iam_policy_document.base.id}',
+        problem: 'policy is the expression ${data.aws_iam_policy_document.base.id}, which a static check cannot read',
+      },
       { address: 'aws_iam_role_policy.lower', policy: lowercase, problem },
     ]);
   });
 
   it('NotAction, NotResource: whether they were present is kept, also beside an empty Action', () => {
     const value = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: [], NotAction: 'iam:*', NotResource: 'arn:aws:s3:::x' }] });
-    expect(read(value)).toMatchObject({ ok: true, statements: [{ actions: [], notActions: ['iam:*'], resources: [], notResources: ['arn:aws:s3:::x'], notPrincipals: undefined }] });
+    expect(read(value)).toMatchObject({
+      ok: true,
+      statements: [{ actions: [], notActions: ['iam:*'], resources: [], notResources: ['arn:aws:s3:::x'], notPrincipals: undefined }],
+    });
     expect(review(value)).toEqual([expect.objectContaining({ actions: [], notActions: ['iam:*'], resources: [], notResources: ['arn:aws:s3:::x'] })]);
     expect(read(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }))).toMatchObject({
       statements: [{ notActions: undefined, notResources: undefined, notPrincipals: undefined }],

@@ -15,7 +15,9 @@ function thrown(build: () => void): PropError {
 test('StaticSite: three wrong props, three lines, each naming its prop', () => {
   const siteDir = makeSiteDir(MINIMAL_SITE);
   const error = thrown(() =>
-    synthStack((stack) => new StaticSite(stack, 'site', { siteDir, priceClass: 'PriceClass_1' as never, hostedZoneName: 'example.com', webAclArn: 'not-an-arn' })),
+    synthStack(
+      (stack) => new StaticSite(stack, 'site', { siteDir, priceClass: 'PriceClass_1' as never, hostedZoneName: 'example.com', webAclArn: 'not-an-arn' }),
+    ),
   );
   expect(error.problems.map((p) => p.prop)).toEqual(['priceClass', 'hostedZoneName', 'webAclArn']);
   expect(error.message.split('\n')).toEqual([

@@ -21,7 +21,9 @@ const NESTED_UNKNOWN = 'terraform__parser__plan_after_unknown__tfplan.json';
 const STATEFUL_CREATES = 'common__runner_registry__plan_with_hcl_for_enrichment__tfplan.json';
 
 test('every fixture file is used, and each gives a well-formed report', () => {
-  const files = readdirSync(PLAN_FIXTURES).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(PLAN_FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   expect(files).toEqual([STATEFUL_CREATES, NESTED_UNKNOWN, NESTED_UPDATE, ALL, UPDATES, REPLACEMENT].sort());
   for (const file of files) {
     const { markdown } = review(loadPlan(file), file);
@@ -173,13 +175,21 @@ describe('derived from real fixtures (changed in memory, as no fixture has these
     expect(summary!.counts).toMatchObject({ delete: 2, update: 0 });
     expect(warnings).toEqual([`aws_s3_bucket.site_bucket_7B14A155 will be DESTROYED: loses ${STATEFUL_TYPES.aws_s3_bucket}`]);
     expect(markdown).toContain('0 to create, 0 to update in place, 0 to replace, 2 to destroy');
-    expect(tableRowsAfter(markdown, '### Changes').map((r) => r.split(' | ')[1])).toEqual(['`aws_s3_bucket.site_bucket_7B14A155`', '`aws_security_group_rule.bar`']);
+    expect(tableRowsAfter(markdown, '### Changes').map((r) => r.split(' | ')[1])).toEqual([
+      '`aws_s3_bucket.site_bucket_7B14A155`',
+      '`aws_security_group_rule.bar`',
+    ]);
   });
 
   it('derived: no-op, read, forget and action lists Terraform may add later are counted, not crashed on', () => {
     const plan = loadPlan(UPDATES);
     const template = plan.resource_changes[0];
-    const variant = (actions: string[], address: string, mode = 'managed') => ({ ...structuredClone(template), address, mode, change: { ...structuredClone(template.change), actions } });
+    const variant = (actions: string[], address: string, mode = 'managed') => ({
+      ...structuredClone(template),
+      address,
+      mode,
+      change: { ...structuredClone(template.change), actions },
+    });
     plan.resource_changes = [
       variant(['no-op'], 'aws_security_group_rule.same'),
       variant(['read'], 'data.aws_iam_policy_document.x', 'data'),

@@ -72,7 +72,10 @@ test('policy checks: every result with its status, failures first, passes folded
     const status = r.status === 'fail' ? '**FAIL**' : r.status;
     expect(section).toContain(`| ${status} | ${code(r.ruleId)} ${text(r.title)} | ${r.ruleSet} | ${code(r.address)} |`);
   }
-  const statuses = section.split('\n').filter((l) => /^\| (\*\*FAIL\*\*|suppressed|pass) \|/.test(l)).map((l) => l.split(' | ')[0]);
+  const statuses = section
+    .split('\n')
+    .filter((l) => /^\| (\*\*FAIL\*\*|suppressed|pass) \|/.test(l))
+    .map((l) => l.split(' | ')[0]);
   const order = statuses.map((s) => (s === '| **FAIL**' ? 0 : s === '| suppressed' ? 1 : 2));
   expect(order).toEqual([...order].sort());
   if (checks.passed.length > 0) expect(section).toContain(`<details><summary>${checks.passed.length} passed checks</summary>`);
@@ -85,13 +88,22 @@ describe('IAM permissions', () => {
 
   it('the function role: trusted by Lambda only; PutItem on the table, in one grant, with item actions only', () => {
     expect(tableRowsAfter(markdown, '### Roles and who can assume them')).toContainEqual(
-      expect.stringMatching(new RegExp(`^\\| \`${functionRoleName}\` \\| \`aws_iam_role\\.[^\`]+\` \\| \`Service lambda\\.amazonaws\\.com\` \\| \`sts:AssumeRole\` \\|`)),
+      expect.stringMatching(
+        new RegExp(`^\\| \`${functionRoleName}\` \\| \`aws_iam_role\\.[^\`]+\` \\| \`Service lambda\\.amazonaws\\.com\` \\| \`sts:AssumeRole\` \\|`),
+      ),
     );
     const onTable = rows.filter((r) => r.includes(`${TABLE}.arn`));
     expect(onTable).toHaveLength(1);
-    expect(onTable[0]).toMatch(new RegExp(`^\\| role ${functionRoleName} \\| Allow \\| [^|]*\`dynamodb:PutItem\`[^|]* \\| \`${TABLE.replace('.', '\\.')}\\.arn\` \\|`));
+    expect(onTable[0]).toMatch(
+      new RegExp(`^\\| role ${functionRoleName} \\| Allow \\| [^|]*\`dynamodb:PutItem\`[^|]* \\| \`${TABLE.replace('.', '\\.')}\\.arn\` \\|`),
+    );
     // The role's actions on the table are DynamoDB item actions only (no dynamodb:* or table management).
-    expect(onTable[0]!.split(' | ')[2]!.match(/`[^`]+`/g)!.every((a) => /^`dynamodb:(PutItem|GetItem|UpdateItem|ConditionCheckItem)`$/.test(a))).toBe(true);
+    expect(
+      onTable[0]!
+        .split(' | ')[2]!
+        .match(/`[^`]+`/g)!
+        .every((a) => /^`dynamodb:(PutItem|GetItem|UpdateItem|ConditionCheckItem)`$/.test(a)),
+    ).toBe(true);
   });
 
   it('the bucket policy: CloudFront may read only for this distribution; anyone is denied without TLS', () => {
@@ -105,7 +117,9 @@ describe('IAM permissions', () => {
 
   it('the Lambda permission: API Gateway may invoke the function from the POST /contact route only', () => {
     const invoke = rows.find((r) => r.includes('`lambda:InvokeFunction`'))!;
-    expect(invoke).toMatch(new RegExp(`^\\| apigateway\\.amazonaws\\.com \\| Allow \\| \`lambda:InvokeFunction\` \\| \`${FUNCTION.replace('.', '\\.')}\\.function_name\``));
+    expect(invoke).toMatch(
+      new RegExp(`^\\| apigateway\\.amazonaws\\.com \\| Allow \\| \`lambda:InvokeFunction\` \\| \`${FUNCTION.replace('.', '\\.')}\\.function_name\``),
+    );
     expect(invoke).toMatch(/`source_arn = aws_api_gateway_rest_api\.[^`]+\.execution_arn\/prod\/POST\/contact`/);
   });
 
@@ -130,9 +144,18 @@ test('IAM of a real plan (planned values of terraform__runner__plan__tfplan.json
     ['123456789123-acme-corp-iam-for-eks', ['Service eks.amazonaws.com']],
     ['123456789123-acme-corp-analysis-lambda', ['Service lambda.amazonaws.com']],
   ]);
-  expect(iam.grants).toContainEqual(expect.objectContaining({ who: 'user 123456789123-acme-corp-user', actions: expect.arrayContaining(['s3:*', 'lambda:*']), grantedBy: 'aws_iam_user_policy.userpolicy' }));
   expect(iam.grants).toContainEqual(
-    expect.objectContaining({ who: 'role 123456789123-acme-corp-iam-for-eks', actions: ['(all of managed policy arn:aws:iam::aws:policy/AmazonEKSClusterPolicy)'] }),
+    expect.objectContaining({
+      who: 'user 123456789123-acme-corp-user',
+      actions: expect.arrayContaining(['s3:*', 'lambda:*']),
+      grantedBy: 'aws_iam_user_policy.userpolicy',
+    }),
+  );
+  expect(iam.grants).toContainEqual(
+    expect.objectContaining({
+      who: 'role 123456789123-acme-corp-iam-for-eks',
+      actions: ['(all of managed policy arn:aws:iam::aws:policy/AmazonEKSClusterPolicy)'],
+    }),
   );
   // A resource policy given as `access_policies` (the domain policy) is read too, with its principals.
   const domain = iam.grants.filter((g) => g.grantedBy === 'aws_elasticsearch_domain_policy.monitoring-framework-policy (access_policies)');
@@ -145,7 +168,9 @@ test('IAM of a real plan (planned values of terraform__runner__plan__tfplan.json
 test('IAM: a policy argument of any resource (a KMS key policy) is a resource policy; non-IAM text is skipped quietly', () => {
   const keyPolicy = { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }] };
   const iam = iamSummary({ resource: { aws_kms_key: { key: { policy: JSON.stringify(keyPolicy) } }, aws_something_new: { x: { policy: 'not json' } } } });
-  expect(iam.grants).toEqual([expect.objectContaining({ who: 'AWS arn:aws:iam::111122223333:root', actions: ['kms:*'], resources: ['*'], grantedBy: 'aws_kms_key.key' })]);
+  expect(iam.grants).toEqual([
+    expect.objectContaining({ who: 'AWS arn:aws:iam::111122223333:root', actions: ['kms:*'], resources: ['*'], grantedBy: 'aws_kms_key.key' }),
+  ]);
   expect(iam.unresolved).toEqual([]);
 });
 

@@ -123,7 +123,17 @@ describe('generic password / secret / token assignments', () => {
   });
 
   it('do not fire on short, fake, placeholder or reference values', () => {
-    for (const value of ['test', 'fake', 'local', 'hunter2', 'changeme-please-now', '${var.db_password}', '<your-password-here>', '{{ secrets.TOKEN }}', '********************']) {
+    for (const value of [
+      'test',
+      'fake',
+      'local',
+      'hunter2',
+      'changeme-please-now',
+      '${var.db_password}',
+      '<your-password-here>',
+      '{{ secrets.TOKEN }}',
+      '********************',
+    ]) {
       expect(rules(cat('password', ' = "', value, '"'))).toEqual([]);
     }
     expect(rules(cat('password', ": process.env.DB_PASSWORD ?? ''"))).toEqual([]);

@@ -14,21 +14,25 @@ const group = fc.oneof(
   ipv4Like,
 );
 // Groups joined by ':', with an optional '::' somewhere: valid addresses and every kind of near miss.
-const ipv6Like = fc
-  .tuple(fc.array(group, { maxLength: 10 }), fc.nat(), fc.boolean())
-  .map(([groups, at, compress]) => {
-    const text = groups.join(':');
-    const cut = at % (text.length + 1);
-    return compress ? `${text.slice(0, cut)}::${text.slice(cut)}` : text;
-  });
+const ipv6Like = fc.tuple(fc.array(group, { maxLength: 10 }), fc.nat(), fc.boolean()).map(([groups, at, compress]) => {
+  const text = groups.join(':');
+  const cut = at % (text.length + 1);
+  return compress ? `${text.slice(0, cut)}::${text.slice(cut)}` : text;
+});
 const anything = fc.stringMatching(/^[0-9a-fA-F:.]{0,20}$/);
 
 test('isIPv4Address decides as net.isIPv4', () => {
-  fc.assert(fc.property(fc.oneof(ipv4Like, anything), (value) => isIPv4Address(value) === isIPv4(value)), { numRuns: 20_000 });
+  fc.assert(
+    fc.property(fc.oneof(ipv4Like, anything), (value) => isIPv4Address(value) === isIPv4(value)),
+    { numRuns: 20_000 },
+  );
 });
 
 test('isIPv6Address decides as net.isIPv6 (zone ids aside: an origin has none)', () => {
-  fc.assert(fc.property(fc.oneof(ipv6Like, anything), (value) => isIPv6Address(value) === isIPv6(value)), { numRuns: 20_000 });
+  fc.assert(
+    fc.property(fc.oneof(ipv6Like, anything), (value) => isIPv6Address(value) === isIPv6(value)),
+    { numRuns: 20_000 },
+  );
   for (const value of ['::', '::1', '1::', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::ffff:1.2.3.4', '1::2::3', '1.2.3.04']) {
     expect(isIPv6Address(value)).toBe(isIPv6(value));
   }

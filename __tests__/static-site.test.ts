@@ -9,15 +9,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { StaticSite, StaticSiteProps } from '../constructs';
 import { ContactSiteStack } from '../main';
-import {
-  addressOf,
-  makeSiteDir,
-  MINIMAL_SITE,
-  onlyResource,
-  resourcesOf,
-  synthStack,
-  Synthesized,
-} from './support/synth';
+import { addressOf, makeSiteDir, MINIMAL_SITE, onlyResource, resourcesOf, synthStack, Synthesized } from './support/synth';
 
 const DOMAIN = { domainName: 'www.example.com', hostedZoneName: 'example.com', redirectDomainNames: ['example.com'] };
 
@@ -166,9 +158,7 @@ describe('StaticSite CloudFront distribution', () => {
   });
 
   it('answers a missing path with the 404 page and status 404', () => {
-    expect(distribution.custom_error_response).toEqual([
-      { error_code: 404, response_code: 404, response_page_path: '/404.html', error_caching_min_ttl: 60 },
-    ]);
+    expect(distribution.custom_error_response).toEqual([{ error_code: 404, response_code: 404, response_page_path: '/404.html', error_caching_min_ttl: 60 }]);
   });
 
   it('uses the CloudFront certificate and name when no domain is given', () => {
@@ -179,10 +169,7 @@ describe('StaticSite CloudFront distribution', () => {
   });
 
   it('takes the price class and error page from props', () => {
-    const custom = synthSite(
-      { priceClass: 'PriceClass_All', errorPagePath: '/errors/missing.html' },
-      { ...MINIMAL_SITE, 'errors/missing.html': 'gone' },
-    );
+    const custom = synthSite({ priceClass: 'PriceClass_All', errorPagePath: '/errors/missing.html' }, { ...MINIMAL_SITE, 'errors/missing.html': 'gone' });
     const dist = onlyResource(custom.doc, 'aws_cloudfront_distribution');
     expect(dist.price_class).toBe('PriceClass_All');
     expect(dist.custom_error_response[0].response_page_path).toBe('/errors/missing.html');
@@ -254,10 +241,9 @@ describe('StaticSite security headers', () => {
 
   it('takes a whole CSP from props', () => {
     const custom = synthSite({ contentSecurityPolicy: "default-src 'self' https://cdn.example.net" });
-    expect(
-      onlyResource(custom.doc, 'aws_cloudfront_response_headers_policy').security_headers_config.content_security_policy
-        .content_security_policy,
-    ).toBe("default-src 'self' https://cdn.example.net");
+    expect(onlyResource(custom.doc, 'aws_cloudfront_response_headers_policy').security_headers_config.content_security_policy.content_security_policy).toBe(
+      "default-src 'self' https://cdn.example.net",
+    );
   });
 
   it('adds includeSubDomains only when asked to', () => {
@@ -398,12 +384,7 @@ describe('StaticSite with a custom domain', () => {
   it('points A and AAAA alias records for every name at the distribution', () => {
     const distribution = addressOf(doc, 'aws_cloudfront_distribution');
     const aliases = Object.values(records).filter((r) => r.alias);
-    expect(aliases.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
-      'A example.com',
-      'A www.example.com',
-      'AAAA example.com',
-      'AAAA www.example.com',
-    ]);
+    expect(aliases.map((r) => `${r.type} ${r.name}`).sort()).toEqual(['A example.com', 'A www.example.com', 'AAAA example.com', 'AAAA www.example.com']);
     for (const record of aliases) {
       expect(record.zone_id).toBe(zone);
       expect(record.alias).toEqual({
@@ -530,11 +511,7 @@ describe('StaticSite outputs', () => {
     const distribution = addressOf(doc, 'aws_cloudfront_distribution');
     const values = Object.values(doc.output!).map((o) => o.value);
     expect(values).toEqual(
-      expect.arrayContaining([
-        `https://\${${distribution}.domain_name}`,
-        `\${${distribution}.id}`,
-        `\${${addressOf(doc, 'aws_s3_bucket')}.bucket}`,
-      ]),
+      expect.arrayContaining([`https://\${${distribution}.domain_name}`, `\${${distribution}.id}`, `\${${addressOf(doc, 'aws_s3_bucket')}.bucket}`]),
     );
   });
 
@@ -558,18 +535,48 @@ describe('StaticSite rejects props that cannot work', () => {
     ['a domain without a hosted zone', { domainName: 'www.example.com' }, undefined, /hostedZoneId or hostedZoneName is required with domainName/],
     ['an invalid domain name', { domainName: 'www.exa mple.com', hostedZoneId: 'Z1' }, undefined, /domainName "www\.exa mple\.com" is not a valid domain name/],
     ['an upper-case or dotted domain name', { domainName: 'WWW.example.com.', hostedZoneId: 'Z1' }, undefined, /domainName .* is not a valid domain name/],
-    ['a domain outside the hosted zone', { domainName: 'www.example.org', hostedZoneName: 'example.com' }, undefined, /domainName "www\.example\.org" is not in hosted zone "example\.com"/],
-    ['a redirect name outside the hosted zone', { ...DOMAIN, redirectDomainNames: ['example.org'] }, undefined, /redirectDomainNames "example\.org" is not in hosted zone/],
+    [
+      'a domain outside the hosted zone',
+      { domainName: 'www.example.org', hostedZoneName: 'example.com' },
+      undefined,
+      /domainName "www\.example\.org" is not in hosted zone "example\.com"/,
+    ],
+    [
+      'a redirect name outside the hosted zone',
+      { ...DOMAIN, redirectDomainNames: ['example.org'] },
+      undefined,
+      /redirectDomainNames "example\.org" is not in hosted zone/,
+    ],
     ['both zone id and zone name', { ...DOMAIN, hostedZoneId: 'Z1' }, undefined, /hostedZoneId and hostedZoneName are exclusive/],
-    ['a malformed zone id', { domainName: 'www.example.com', hostedZoneId: 'example.com' }, undefined, /hostedZoneId "example\.com" is not a Route 53 hosted zone id/],
-    ['a certificate outside us-east-1', { domainName: 'www.example.com', hostedZoneId: 'Z1', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-123' }, undefined, /certificateArn is in eu-west-1; CloudFront only uses certificates from us-east-1/],
-    ['a certificate ARN that is not an ACM ARN', { domainName: 'www.example.com', hostedZoneId: 'Z1', certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' }, undefined, /certificateArn .* is not an ACM certificate ARN/],
+    [
+      'a malformed zone id',
+      { domainName: 'www.example.com', hostedZoneId: 'example.com' },
+      undefined,
+      /hostedZoneId "example\.com" is not a Route 53 hosted zone id/,
+    ],
+    [
+      'a certificate outside us-east-1',
+      { domainName: 'www.example.com', hostedZoneId: 'Z1', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-123' },
+      undefined,
+      /certificateArn is in eu-west-1; CloudFront only uses certificates from us-east-1/,
+    ],
+    [
+      'a certificate ARN that is not an ACM ARN',
+      { domainName: 'www.example.com', hostedZoneId: 'Z1', certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' },
+      undefined,
+      /certificateArn .* is not an ACM certificate ARN/,
+    ],
     ['redirect names without a domain', { redirectDomainNames: ['example.com'] }, undefined, /redirectDomainNames needs domainName/],
     ['a hosted zone without a domain', { hostedZoneName: 'example.com' }, undefined, /hostedZoneName needs domainName/],
     ['a duplicated name', { ...DOMAIN, redirectDomainNames: ['www.example.com'] }, undefined, /redirectDomainNames lists "www\.example\.com" twice/],
     ['an unknown price class', { priceClass: 'PriceClass_Cheap' as never }, undefined, /priceClass "PriceClass_Cheap" is not one of/],
     ['an empty CSP', { contentSecurityPolicy: ' ' }, undefined, /contentSecurityPolicy must be a non-empty, single-line policy/],
-    ['includeSubDomains without security headers', { securityHeaders: false, hstsIncludeSubdomains: true }, undefined, /StaticSite: hstsIncludeSubdomains needs securityHeaders/],
+    [
+      'includeSubDomains without security headers',
+      { securityHeaders: false, hstsIncludeSubdomains: true },
+      undefined,
+      /StaticSite: hstsIncludeSubdomains needs securityHeaders/,
+    ],
     ['a non-boolean hstsIncludeSubdomains', { hstsIncludeSubdomains: 'yes' as never }, undefined, /StaticSite: hstsIncludeSubdomains must be a boolean/],
   ];
 

@@ -168,8 +168,18 @@ async function main(): Promise<void> {
     }
 
     const rows: [string, string, string, string][] = [
-      ['zip size, SDK bundled', `${(bundled.sizeBytes / 1024).toFixed(1)} KB`, `< ${BUDGET.zipBundledBytes / 1024} KB`, verdict(bundled.sizeBytes < BUDGET.zipBundledBytes)],
-      ['zip size, SDK external', `${(external.sizeBytes / 1024).toFixed(1)} KB`, `< ${BUDGET.zipExternalBytes / 1024} KB`, verdict(external.sizeBytes < BUDGET.zipExternalBytes)],
+      [
+        'zip size, SDK bundled',
+        `${(bundled.sizeBytes / 1024).toFixed(1)} KB`,
+        `< ${BUDGET.zipBundledBytes / 1024} KB`,
+        verdict(bundled.sizeBytes < BUDGET.zipBundledBytes),
+      ],
+      [
+        'zip size, SDK external',
+        `${(external.sizeBytes / 1024).toFixed(1)} KB`,
+        `< ${BUDGET.zipExternalBytes / 1024} KB`,
+        verdict(external.sizeBytes < BUDGET.zipExternalBytes),
+      ],
       ['cold start: process that only loads the SDK client', `${cold.sdkOnly!.toFixed(0)} ms`, '', ''],
       ['cold start: SDK-bundled handler, load + first request', `${cold.bundled!.toFixed(0)} ms`, '', ''],
       ['cold start ratio, SDK bundled', coldBundled.toFixed(2), `< ${BUDGET.coldStartRatio}`, verdict(coldBundled < BUDGET.coldStartRatio)],
@@ -180,11 +190,7 @@ async function main(): Promise<void> {
       ['throughput ratio (median of per-round ratios)', rates.ratio.toFixed(2), `> ${BUDGET.throughputRatio}`, verdict(rates.ratio > BUDGET.throughputRatio)],
       ['handler time per request without DynamoDB (honeypot path)', `${rates.handlerCpuMicros.toFixed(1)} µs`, '', ''],
     ];
-    const table = [
-      '| measure | value | budget | |',
-      '|---|---:|---|---|',
-      ...rows.map((row) => `| ${row.join(' | ')} |`),
-    ].join('\n');
+    const table = ['| measure | value | budget | |', '|---|---:|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
     console.log(table);
 
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;

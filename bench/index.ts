@@ -66,10 +66,16 @@ function benchSynth(): void {
   );
   say('| runner | example | empty stack | ratio | budget | |');
   say('|---|---:|---:|---:|---:|---|');
-  say(`| \`node lib/main.js\` (compiled) | ${ms(compiled.subjectMs)} | ${ms(compiled.baselineMs)} | ${compiled.ratio.toFixed(2)} | ${BUDGET.compiledRatio} | ${verdict(compiled.ratio <= BUDGET.compiledRatio)} |`);
-  say(`| \`cdktf synth\` (app: \`${cdktfJson.app}\`) | ${ms(cli.subjectMs)} | ${ms(cli.baselineMs)} | ${cli.ratio.toFixed(2)} | ${BUDGET.cliRatio} | ${verdict(cli.ratio <= BUDGET.cliRatio)} |`);
+  say(
+    `| \`node lib/main.js\` (compiled) | ${ms(compiled.subjectMs)} | ${ms(compiled.baselineMs)} | ${compiled.ratio.toFixed(2)} | ${BUDGET.compiledRatio} | ${verdict(compiled.ratio <= BUDGET.compiledRatio)} |`,
+  );
+  say(
+    `| \`cdktf synth\` (app: \`${cdktfJson.app}\`) | ${ms(cli.subjectMs)} | ${ms(cli.baselineMs)} | ${cli.ratio.toFixed(2)} | ${BUDGET.cliRatio} | ${verdict(cli.ratio <= BUDGET.cliRatio)} |`,
+  );
   say();
-  say(`Medians of ${ROUNDS} (compiled) and ${CLI_ROUNDS} (CLI) alternating rounds after a warm-up; the handler zip comes from the synth cache after the first round.`);
+  say(
+    `Medians of ${ROUNDS} (compiled) and ${CLI_ROUNDS} (CLI) alternating rounds after a warm-up; the handler zip comes from the synth cache after the first round.`,
+  );
   say();
   benchSynthPhases(work, compiled.ratio);
   rmSync(work, { recursive: true, force: true });
@@ -77,7 +83,7 @@ function benchSynth(): void {
 }
 
 const PHASES = [
-  ['cdktf', 'node start-up and `require(\'cdktf\')`'],
+  ['cdktf', "node start-up and `require('cdktf')`"],
   ['modules', "the app's other modules (example: constructs and the provider classes they use; empty: the provider)"],
   ['construct', 'building the construct tree'],
   ['synth', '`app.synth()`: token resolution, validation, writing cdktf.out'],
@@ -94,11 +100,13 @@ function benchSynthPhases(work: string, compiledRatio: number): void {
     const out = execFileSync(process.execPath, [join(ROOT, 'bench', 'apps', 'phases.js'), which], { cwd: work, env, encoding: 'utf8' });
     const marks = JSON.parse(out) as Record<string, number>;
     let previous = 0;
-    return Object.fromEntries(PHASES.map(([phase]) => {
-      const ms = marks[phase]! - previous;
-      previous = marks[phase]!;
-      return [phase, ms];
-    }));
+    return Object.fromEntries(
+      PHASES.map(([phase]) => {
+        const ms = marks[phase]! - previous;
+        previous = marks[phase]!;
+        return [phase, ms];
+      }),
+    );
   };
   run('example');
   run('empty');
@@ -129,7 +137,9 @@ function benchSynthPhases(work: string, compiledRatio: number): void {
   const building = extra(['construct', 'synth']);
   const blocks = countRefreshed(readFileSync(join(work, 'phases-example.out', 'stacks', 'contact-site', 'cdk.tf.json'), 'utf8'));
   const share = (part: number) => `${(part / headroom).toFixed(2)}x the headroom`;
-  say(`A ${BUDGET.compiledRatio}x budget leaves the example ${ms(headroom)} more than the empty stack. Loading its modules takes ${ms(loading)} more (${share(loading)}); building and synthesizing its ${blocks} resources and data sources, ${ms(building)} more (${share(building)}) (cdktf captures a stack trace for every token, one per attribute reference, and resolves the whole tree twice). In-process ratio: ${(exampleTotal / emptyTotal).toFixed(2)} (${compiledRatio.toFixed(2)} as wall time).`);
+  say(
+    `A ${BUDGET.compiledRatio}x budget leaves the example ${ms(headroom)} more than the empty stack. Loading its modules takes ${ms(loading)} more (${share(loading)}); building and synthesizing its ${blocks} resources and data sources, ${ms(building)} more (${share(building)}) (cdktf captures a stack trace for every token, one per attribute reference, and resolves the whole tree twice). In-process ratio: ${(exampleTotal / emptyTotal).toFixed(2)} (${compiledRatio.toFixed(2)} as wall time).`,
+  );
   say();
 }
 
@@ -217,14 +227,18 @@ function benchScale(): void {
   for (const mode of UPLOAD_MODES) {
     timeFit[mode] = fitLine(rows[mode].map((r) => ({ x: r.files, y: r.ms })));
     sizeFit[mode] = fitLine(rows[mode].map((r) => ({ x: r.files, y: r.bytes })));
-    say(`Least-squares fit, \`${mode}\`: ${timeFit[mode].intercept.toFixed(0)} ms + ${timeFit[mode].slope.toFixed(3)} ms per file; cdk.tf.json ${kb(sizeFit[mode].intercept)} + ${(sizeFit[mode].slope).toFixed(0)} bytes per file.`);
+    say(
+      `Least-squares fit, \`${mode}\`: ${timeFit[mode].intercept.toFixed(0)} ms + ${timeFit[mode].slope.toFixed(3)} ms per file; cdk.tf.json ${kb(sizeFit[mode].intercept)} + ${sizeFit[mode].slope.toFixed(0)} bytes per file.`,
+    );
   }
   for (const mode of UPLOAD_MODES) {
     const thousand = rows[mode].find((r) => r.files === 1000);
     const tenThousand = rows[mode].find((r) => r.files === 10000);
     if (thousand && tenThousand) {
       const ratio = tenThousand.ms / thousand.ms;
-      say(`\`${mode}\`: 10,000 files take ${ratio.toFixed(1)}x the time of 1,000 (budget: under ${BUDGET.scaleRatio10k}x): ${verdict(ratio < BUDGET.scaleRatio10k)}; cdk.tf.json grows ${(tenThousand.bytes / thousand.bytes).toFixed(1)}x for 10x the files.`);
+      say(
+        `\`${mode}\`: 10,000 files take ${ratio.toFixed(1)}x the time of 1,000 (budget: under ${BUDGET.scaleRatio10k}x): ${verdict(ratio < BUDGET.scaleRatio10k)}; cdk.tf.json grows ${(tenThousand.bytes / thousand.bytes).toFixed(1)}x for 10x the files.`,
+      );
     }
   }
   say();
@@ -235,22 +249,32 @@ function benchScale(): void {
   const timeCross = crossOver(timeFit.objects, timeFit.sync);
   const sizeCross = crossOver(sizeFit.objects, sizeFit.sync);
   const describe = (x: number | undefined, what: string) =>
-    x === undefined ? `\`sync\` is not cheaper per file in ${what}` : x < SITE_SIZES[0]! ? `\`sync\` is cheaper in ${what} at every measured size (lines cross at ${count(x)} files)` : `\`sync\` is cheaper in ${what} above ~${count(x)} files`;
+    x === undefined
+      ? `\`sync\` is not cheaper per file in ${what}`
+      : x < SITE_SIZES[0]!
+        ? `\`sync\` is cheaper in ${what} at every measured size (lines cross at ${count(x)} files)`
+        : `\`sync\` is cheaper in ${what} above ~${count(x)} files`;
   say(`- ${describe(timeCross, 'synth time')}; ${describe(sizeCross, 'cdk.tf.json size')}.`);
   const extraMsPerFile = timeFit.objects.slope - timeFit.sync.slope;
   const extraBytesPerFile = sizeFit.objects.slope - sizeFit.sync.slope;
   // What "costs something" means here: a second more per synth, or a megabyte more of cdk.tf.json to read, diff and store.
   const secondAt = extraMsPerFile > 0 ? (1000 + timeFit.sync.intercept - timeFit.objects.intercept) / extraMsPerFile : Infinity;
   const megabyteAt = extraBytesPerFile > 0 ? (2 ** 20 + sizeFit.sync.intercept - sizeFit.objects.intercept) / extraBytesPerFile : Infinity;
-  say(`- \`objects\` costs ${extraMsPerFile.toFixed(2)} ms of synth and ${count(extraBytesPerFile)} bytes of cdk.tf.json more than \`sync\` per file: a second more per synth at ~${count(secondAt)} files, 1 MB more cdk.tf.json at ~${count(megabyteAt)} files.`);
+  say(
+    `- \`objects\` costs ${extraMsPerFile.toFixed(2)} ms of synth and ${count(extraBytesPerFile)} bytes of cdk.tf.json more than \`sync\` per file: a second more per synth at ~${count(secondAt)} files, 1 MB more cdk.tf.json at ~${count(megabyteAt)} files.`,
+  );
   // Plan-time refresh: counted from the synthesized resources; the time is an estimate (no AWS account here).
   const shared = rows.sync[0]!.refreshed - 1; // everything but the terraform_data
   const largest = rows.objects.at(-1)!;
   const requestsPerObject = 2; // HeadObject + GetObjectTagging per aws_s3_object refresh
   const planSeconds = (largest.files * requestsPerObject * 0.05) / 10; // 50 ms a request, Terraform's default -parallelism=10
-  say(`- Every \`terraform plan\` refreshes every resource: \`objects\` ${count(shared)} + N (N = files), \`sync\` ${count(shared)} + 1, whatever N. At ${count(largest.files)} files that is ${count(largest.refreshed)} against ${count(rows.sync.at(-1)!.refreshed)} resources; estimated (not measured: no AWS account) ~${count(largest.files * requestsPerObject)} S3 requests and ~${count(planSeconds)} s per plan for \`objects\` at ${requestsPerObject} requests an object, 50 ms each, 10 in parallel; none for the \`terraform_data\`. State grows by ~1.5 KB an object.`);
+  say(
+    `- Every \`terraform plan\` refreshes every resource: \`objects\` ${count(shared)} + N (N = files), \`sync\` ${count(shared)} + 1, whatever N. At ${count(largest.files)} files that is ${count(largest.refreshed)} against ${count(rows.sync.at(-1)!.refreshed)} resources; estimated (not measured: no AWS account) ~${count(largest.files * requestsPerObject)} S3 requests and ~${count(planSeconds)} s per plan for \`objects\` at ${requestsPerObject} requests an object, 50 ms each, 10 in parallel; none for the \`terraform_data\`. State grows by ~1.5 KB an object.`,
+  );
   const threshold = roundUpNice(Math.max(Math.min(secondAt, megabyteAt), timeCross ?? 0, sizeCross ?? 0));
-  say(`- **Recommendation: switch to \`upload: 'sync'\` above ~${count(threshold)} files**: the size at which \`objects\` adds a second of synth or a megabyte of cdk.tf.json (whichever comes first, rounded up; never below the cross-overs); its plans then refresh that many S3 objects each time. Below it, \`objects\` keeps per-file plan diffs and needs nothing but Terraform; \`sync\` needs the AWS CLI v2 and a POSIX shell where Terraform runs, and uploads every file again when any changes.`);
+  say(
+    `- **Recommendation: switch to \`upload: 'sync'\` above ~${count(threshold)} files**: the size at which \`objects\` adds a second of synth or a megabyte of cdk.tf.json (whichever comes first, rounded up; never below the cross-overs); its plans then refresh that many S3 objects each time. Below it, \`objects\` keeps per-file plan diffs and needs nothing but Terraform; \`sync\` needs the AWS CLI v2 and a POSIX shell where Terraform runs, and uploads every file again when any changes.`,
+  );
   say();
 
   const svg = logXPlot({
@@ -306,7 +330,9 @@ function main(): void {
   const started = new Date();
   say('# Benchmarks');
   say();
-  say(`Measured by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${started.toISOString().slice(0, 10)}: ${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, cdktf ${versionOf('cdktf')}, @cdktf/provider-aws ${versionOf('@cdktf/provider-aws')}, esbuild ${versionOf('esbuild')}.`);
+  say(
+    `Measured by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${started.toISOString().slice(0, 10)}: ${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, cdktf ${versionOf('cdktf')}, @cdktf/provider-aws ${versionOf('@cdktf/provider-aws')}, esbuild ${versionOf('esbuild')}.`,
+  );
   say('Timings on this shared machine are noisy; the verdicts use ratios measured in the same run.');
   say();
   benchSynth();

@@ -101,7 +101,11 @@ function judge(rule: Rule, resource: ResourceView, outcome: RuleOutcome): CheckR
   if (suppression.appliesTo) {
     const uncovered = (outcome.findings ?? [outcome.message]).filter((f) => !suppression.appliesTo!.includes(f));
     if (uncovered.length > 0) {
-      return { ...base, status: 'fail', message: `${outcome.message} (the suppression covers ${suppression.appliesTo.join(', ')}; not covered: ${uncovered.join(', ')})` };
+      return {
+        ...base,
+        status: 'fail',
+        message: `${outcome.message} (the suppression covers ${suppression.appliesTo.join(', ')}; not covered: ${uncovered.join(', ')})`,
+      };
     }
   }
   return { ...base, status: 'suppressed', message: outcome.message, reason: suppression.reason };

@@ -39,8 +39,7 @@ export interface Statement {
 }
 
 export type PolicyDocument =
-  | { readonly ok: true; readonly statements: readonly Statement[]; readonly source: string }
-  | { readonly ok: false; readonly problem: string };
+  { readonly ok: true; readonly statements: readonly Statement[]; readonly source: string } | { readonly ok: false; readonly problem: string };
 
 /**
  * Reads the policy held by `value` (an attribute, e.g. `policy`): a JSON string or object, or a whole
@@ -86,7 +85,9 @@ function readPolicyValue(value: Json | undefined, stack: StackView, attribute: s
 /** `aws_iam_policy.x` when `value` is `${aws_iam_policy.x.policy}`. */
 function policyAddress(value: string): string | undefined {
   const reference = parseReference(value.trim());
-  return reference?.kind === 'resource' && reference.type === 'aws_iam_policy' && reference.attribute === 'policy' ? `${reference.type}.${reference.name}` : undefined;
+  return reference?.kind === 'resource' && reference.type === 'aws_iam_policy' && reference.attribute === 'policy'
+    ? `${reference.type}.${reference.name}`
+    : undefined;
 }
 
 /** `data.aws_iam_policy_document.x` when `value` is `${data.aws_iam_policy_document.x.json}` (or `.minified_json`). */

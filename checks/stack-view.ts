@@ -176,10 +176,7 @@ export function stackView(json: string | object): StackView {
     refersTo,
     referencing: (target, type, attributePath) =>
       resources.filter(
-        (r) =>
-          r !== target &&
-          (type === undefined || r.type === type) &&
-          refersTo(attributePath === undefined ? r.body : r.get(attributePath), target),
+        (r) => r !== target && (type === undefined || r.type === type) && refersTo(attributePath === undefined ? r.body : r.get(attributePath), target),
       ),
   };
 }

@@ -172,8 +172,16 @@ export function resolveContactApiProps(props: ContactApiProps): ContactApiSettin
   });
   checks.check(() => checkWebAclArn(CONSTRUCT, 'webAclArn', props.webAclArn, 'REGIONAL'));
   checks.check(() => {
-    if (props.tableKmsKeyArn !== undefined && isConcrete(props.tableKmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/.test(props.tableKmsKeyArn)) {
-      throw new PropError(CONSTRUCT, 'tableKmsKeyArn', `"${props.tableKmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not a key id or an alias, which IAM cannot scope the grant to)`);
+    if (
+      props.tableKmsKeyArn !== undefined &&
+      isConcrete(props.tableKmsKeyArn) &&
+      !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/.test(props.tableKmsKeyArn)
+    ) {
+      throw new PropError(
+        CONSTRUCT,
+        'tableKmsKeyArn',
+        `"${props.tableKmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not a key id or an alias, which IAM cannot scope the grant to)`,
+      );
     }
   });
   checks.check(() => checkDomainAndZone(CONSTRUCT, props));
@@ -206,12 +214,20 @@ function checkApiShape(settings: ContactApiSettings): void {
     checkPositive('throttlingBurstLimit', settings.throttlingBurstLimit, 5_000, true);
     if (settings.throttlingBurstLimit < settings.throttlingRateLimit) {
       // A burst below the rate would cap the rate at the burst.
-      throw new PropError(CONSTRUCT, 'throttlingBurstLimit', `(${settings.throttlingBurstLimit}) must be at least throttlingRateLimit (${settings.throttlingRateLimit})`);
+      throw new PropError(
+        CONSTRUCT,
+        'throttlingBurstLimit',
+        `(${settings.throttlingBurstLimit}) must be at least throttlingRateLimit (${settings.throttlingRateLimit})`,
+      );
     }
   });
   checks.check(() => {
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(settings.logRetentionDays)) {
-      throw new PropError(CONSTRUCT, 'logRetentionDays', `${String(settings.logRetentionDays)} is not a CloudWatch retention period (${LOG_RETENTION_DAYS.join(', ')})`);
+      throw new PropError(
+        CONSTRUCT,
+        'logRetentionDays',
+        `${String(settings.logRetentionDays)} is not a CloudWatch retention period (${LOG_RETENTION_DAYS.join(', ')})`,
+      );
     }
   });
   checks.throwIfAny();
@@ -227,7 +243,11 @@ function checkFunction(settings: ContactApiSettings, props: ContactApiProps): vo
   });
   checks.check(() => {
     if (!Number.isInteger(settings.timeoutSeconds) || settings.timeoutSeconds < 1 || settings.timeoutSeconds > 28) {
-      throw new PropError(CONSTRUCT, 'timeoutSeconds', `must be an integer from 1 to 28 (API Gateway gives up after 29 s), got ${String(settings.timeoutSeconds)}`);
+      throw new PropError(
+        CONSTRUCT,
+        'timeoutSeconds',
+        `must be an integer from 1 to 28 (API Gateway gives up after 29 s), got ${String(settings.timeoutSeconds)}`,
+      );
     }
   });
   checks.check(() => {
@@ -237,7 +257,11 @@ function checkFunction(settings: ContactApiSettings, props: ContactApiProps): vo
   });
   checks.check(() => {
     if (!(CONTACT_API_RUNTIMES as readonly string[]).includes(settings.runtime)) {
-      throw new PropError(CONSTRUCT, 'runtime', `"${String(settings.runtime)}" is not one of ${CONTACT_API_RUNTIMES.join(', ')} (the handler is built for Node.js 22+)`);
+      throw new PropError(
+        CONSTRUCT,
+        'runtime',
+        `"${String(settings.runtime)}" is not one of ${CONTACT_API_RUNTIMES.join(', ')} (the handler is built for Node.js 22+)`,
+      );
     }
   });
   checks.check(() => {

@@ -11,7 +11,8 @@ import { applySuppressions, SuppressionRow } from './internal/suppressions';
 export function suppressContactApiRules(api: ContactApi, props: ContactApiProps, settings: ContactApiSettings): void {
   const throttling = `${settings.throttlingRateLimit} rps, burst ${settings.throttlingBurstLimit}`;
   const logStreams = `${api.functionLogGroup.arn}:*`;
-  const noCache = 'Every request is a POST of a new message (or its preflight): nothing may be answered from a cache, and a cache cluster costs from $14 a month.';
+  const noCache =
+    'Every request is a POST of a new message (or its preflight): nothing may be answered from a cache, and a cache cluster costs from $14 a month.';
   const logGroupRows = [api.functionLogGroup, api.accessLogGroup, api.executionLogGroup].flatMap((logGroup): SuppressionRow[] => [
     {
       resource: logGroup,
@@ -125,7 +126,8 @@ export function suppressContactApiRules(api: ContactApi, props: ContactApiProps,
       resource: api.stage,
       rules: ['CKV2_AWS_77'],
       when: props.webAclArn !== undefined,
-      reason: "The web ACL is passed by ARN (webAclArn) and its rules are its owner's; this stack cannot see them. Include AWSManagedRulesKnownBadInputsRuleSet (Log4j) in it.",
+      reason:
+        "The web ACL is passed by ARN (webAclArn) and its rules are its owner's; this stack cannot see them. Include AWSManagedRulesKnownBadInputsRuleSet (Log4j) in it.",
     },
     // --- the log groups ---
     ...logGroupRows,

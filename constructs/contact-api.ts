@@ -235,7 +235,10 @@ export class ContactApi extends Construct {
       this.apiGatewayAccount = shared.account;
     }
     this.stage = createStage(this, settings);
-    this.webAclAssociation = props.webAclArn === undefined ? undefined : new Wafv2WebAclAssociation(this, 'web-acl-association', { resourceArn: this.stage.arn, webAclArn: props.webAclArn });
+    this.webAclAssociation =
+      props.webAclArn === undefined
+        ? undefined
+        : new Wafv2WebAclAssociation(this, 'web-acl-association', { resourceArn: this.stage.arn, webAclArn: props.webAclArn });
     this.methodSettings = createMethodSettings(this, settings);
 
     // --- Custom domain --------------------------------------------------------------------------
@@ -295,7 +298,12 @@ function createFunctionRole(api: Construct): IamRole {
   });
 }
 
-function createFunction(api: ContactApi, props: ContactApiProps, settings: ContactApiSettings, code: { functionName: string; bundle: ContactHandlerBundle }): LambdaFunction {
+function createFunction(
+  api: ContactApi,
+  props: ContactApiProps,
+  settings: ContactApiSettings,
+  code: { functionName: string; bundle: ContactHandlerBundle },
+): LambdaFunction {
   return new LambdaFunction(api, 'function', {
     functionName: code.functionName,
     description: 'Stores contact form submissions',
@@ -408,6 +416,11 @@ function createCustomDomain(api: ContactApi, domainName: string, props: ContactA
     validation: issued.validation,
     customDomain,
     basePathMapping,
-    aliasRecords: aliasRecords(api, { names: [domainName], zoneId, targetDomainName: customDomain.regionalDomainName, targetZoneId: customDomain.regionalZoneId }),
+    aliasRecords: aliasRecords(api, {
+      names: [domainName],
+      zoneId,
+      targetDomainName: customDomain.regionalDomainName,
+      targetZoneId: customDomain.regionalZoneId,
+    }),
   };
 }

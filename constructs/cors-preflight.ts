@@ -97,9 +97,7 @@ export class CorsPreflight extends Construct {
       resourceId: props.resourceId,
       httpMethod: this.method.httpMethod,
       statusCode: status,
-      responseParameters: Object.fromEntries(
-        preflightHeaderNames(this.config).map((name) => [`method.response.header.${name}`, true]),
-      ),
+      responseParameters: Object.fromEntries(preflightHeaderNames(this.config).map((name) => [`method.response.header.${name}`, true])),
     });
 
     // With several origins Access-Control-Allow-Origin has no static mapping (no first-origin
@@ -111,14 +109,9 @@ export class CorsPreflight extends Construct {
       httpMethod: this.method.httpMethod,
       statusCode: status,
       responseParameters: Object.fromEntries(
-        Object.entries(preflightHeaders(this.config)).map(([name, value]) => [
-          `method.response.header.${name}`,
-          quoteHeaderValue(value),
-        ]),
+        Object.entries(preflightHeaders(this.config)).map(([name, value]) => [`method.response.header.${name}`, quoteHeaderValue(value)]),
       ),
-      responseTemplates: variesByOrigin(this.config)
-        ? { 'application/json': corsOriginTemplate(this.config.origins) }
-        : undefined,
+      responseTemplates: variesByOrigin(this.config) ? { 'application/json': corsOriginTemplate(this.config.origins) } : undefined,
       // Without these, Terraform may create the integration response before the integration
       // ("NotFoundException: Invalid Integration identifier") or the method response.
       dependsOn: [this.integration, this.methodResponse],

@@ -4,7 +4,14 @@
  * adding or removing one is a decision.
  */
 export { StaticSite } from './static-site';
-export type { GeneratedSiteFile, PriceClass, StaticSiteAccessLogging, StaticSiteBucketAccessLogging, StaticSiteProps, StaticSiteUpload } from './static-site-props';
+export type {
+  GeneratedSiteFile,
+  PriceClass,
+  StaticSiteAccessLogging,
+  StaticSiteBucketAccessLogging,
+  StaticSiteProps,
+  StaticSiteUpload,
+} from './static-site-props';
 export { ContactApi } from './contact-api';
 export type { ContactApiProps, ContactApiRuntime } from './contact-api-props';
 export { CorsPreflight } from './cors-preflight';

@@ -270,7 +270,8 @@ function checkUpload(upload: StaticSiteUpload, siteFiles: SiteFile[]): void {
   if (!UPLOAD_MODES.includes(upload)) throw new PropError(CONSTRUCT, 'upload', `"${upload}" is not one of ${UPLOAD_MODES.join(', ')}`);
   if (upload === 'sync') {
     const key = unsyncableKey(siteFiles);
-    if (key !== undefined) throw new PropError(CONSTRUCT, 'upload', `'sync' cannot upload the file ${JSON.stringify(key)} of siteDir (a line break in its name)`);
+    if (key !== undefined)
+      throw new PropError(CONSTRUCT, 'upload', `'sync' cannot upload the file ${JSON.stringify(key)} of siteDir (a line break in its name)`);
   }
 }
 
@@ -345,7 +346,11 @@ function checkBucketAccessLogging(props: StaticSiteProps): void {
       throw new PropError(CONSTRUCT, 'bucketAccessLogging', 'needs bucketName: the log bucket');
     }
     if (isConcrete(logging.bucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(logging.bucketName)) {
-      throw new PropError(CONSTRUCT, 'bucketAccessLogging', `bucketName "${logging.bucketName}" is not an S3 bucket name (3-63 lower-case letters, digits, "." and "-"; not a domain name or ARN)`);
+      throw new PropError(
+        CONSTRUCT,
+        'bucketAccessLogging',
+        `bucketName "${logging.bucketName}" is not an S3 bucket name (3-63 lower-case letters, digits, "." and "-"; not a domain name or ARN)`,
+      );
     }
     if (logging.prefix !== undefined && isConcrete(logging.prefix) && (logging.prefix.startsWith('/') || logging.prefix.length > 900)) {
       throw new PropError(CONSTRUCT, 'bucketAccessLogging', `prefix "${logging.prefix}" must be a key prefix such as "s3/" (no leading "/")`);

@@ -31,7 +31,14 @@ import { viewerRequestFunctionCode } from './internal/viewer-request-function';
 import { checkGeneratedFileKey, checkPageValue, GeneratedSiteFile, resolveStaticSiteProps, StaticSiteProps, StaticSiteSettings } from './static-site-props';
 import { suppressStaticSiteRules } from './static-site-suppressions';
 
-export type { GeneratedSiteFile, PriceClass, StaticSiteAccessLogging, StaticSiteBucketAccessLogging, StaticSiteProps, StaticSiteUpload } from './static-site-props';
+export type {
+  GeneratedSiteFile,
+  PriceClass,
+  StaticSiteAccessLogging,
+  StaticSiteBucketAccessLogging,
+  StaticSiteProps,
+  StaticSiteUpload,
+} from './static-site-props';
 
 // AWS's managed cache policy for static content (gzip + brotli, no cookies or query strings in the key).
 const CACHING_OPTIMIZED_POLICY_NAME = 'Managed-CachingOptimized';
@@ -158,7 +165,8 @@ export class StaticSite extends Construct {
     this.originAccessControl = createOriginAccessControl(this);
     this.cachePolicy = new DataAwsCloudfrontCachePolicy(this, 'caching-optimized', { name: CACHING_OPTIMIZED_POLICY_NAME });
     this.responseHeadersPolicy =
-      settings.hsts && createSecurityHeadersPolicy(this, { hsts: settings.hsts, contentSecurityPolicy: props.contentSecurityPolicy, apiOrigins: this.apiOrigins });
+      settings.hsts &&
+      createSecurityHeadersPolicy(this, { hsts: settings.hsts, contentSecurityPolicy: props.contentSecurityPolicy, apiOrigins: this.apiOrigins });
     this.viewerRequestFunction = createViewerRequestFunction(this, settings);
     const domain = settings.names.length > 0 ? createDomain(this, id, props, settings.names) : undefined;
     this.hostedZone = domain?.hostedZone;
@@ -170,7 +178,12 @@ export class StaticSite extends Construct {
     this.bucketPolicyDocument = createBucketPolicyDocument(this, this.bucket, this.distribution);
     this.bucketPolicy = attachBucketPolicy(this, this.bucket, this.bucketPolicyDocument, this.publicAccessBlock);
     this.aliasRecords = domain
-      ? aliasRecords(this, { names: settings.names, zoneId: domain.hostedZoneId, targetDomainName: this.distribution.domainName, targetZoneId: this.distribution.hostedZoneId })
+      ? aliasRecords(this, {
+          names: settings.names,
+          zoneId: domain.hostedZoneId,
+          targetDomainName: this.distribution.domainName,
+          targetZoneId: this.distribution.hostedZoneId,
+        })
       : {};
 
     // --- Site files -----------------------------------------------------------------------------
@@ -410,7 +423,12 @@ function createBucketPolicyDocument(site: Construct, bucket: S3Bucket, distribut
   });
 }
 
-function attachBucketPolicy(site: Construct, bucket: S3Bucket, document: DataAwsIamPolicyDocument, publicAccessBlock: S3BucketPublicAccessBlock): S3BucketPolicy {
+function attachBucketPolicy(
+  site: Construct,
+  bucket: S3Bucket,
+  document: DataAwsIamPolicyDocument,
+  publicAccessBlock: S3BucketPublicAccessBlock,
+): S3BucketPolicy {
   return new S3BucketPolicy(site, 'bucket-policy', {
     bucket: bucket.id,
     policy: document.json,
@@ -484,5 +502,8 @@ function uploadSiteFiles(site: StaticSite, settings: StaticSiteSettings, later: 
 
 /** S3 bucket prefixes: lower case, at most 37 characters, from the site's name. */
 function bucketPrefix(name: string): string {
-  return `${dnsNameToId(name).toLowerCase().replace(/^-+|-+$/g, '').slice(0, 28)}-site-`;
+  return `${dnsNameToId(name)
+    .toLowerCase()
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 28)}-site-`;
 }

@@ -132,7 +132,12 @@ interface GatewayError {
 }
 
 const GATEWAY_ERRORS = {
-  missingToken: { type: 'MISSING_AUTHENTICATION_TOKEN', status: 403, message: 'Missing Authentication Token', errorType: 'MissingAuthenticationTokenException' },
+  missingToken: {
+    type: 'MISSING_AUTHENTICATION_TOKEN',
+    status: 403,
+    message: 'Missing Authentication Token',
+    errorType: 'MissingAuthenticationTokenException',
+  },
   forbidden: { type: 'MISSING_AUTHENTICATION_TOKEN', status: 403, message: 'Forbidden', errorType: 'ForbiddenException' },
   tooLarge: { type: 'REQUEST_TOO_LARGE', status: 413, message: 'Request Too Long', errorType: 'RequestTooLongException' },
   throttled: { type: 'THROTTLED', status: 429, message: 'Too Many Requests', errorType: 'ThrottlingException' },
@@ -207,9 +212,7 @@ export function createApiGatewayHandler(options: ApiGatewayOptions): ApiGatewayH
             ...method.integration,
             responses: method.integration.responses.map((r) => ({
               ...r,
-              responseParameters: Object.fromEntries(
-                Object.entries(r.responseParameters).map(([k, v]) => [k, localize(v, `${name} ${resource.path} ${k}`)]),
-              ),
+              responseParameters: Object.fromEntries(Object.entries(r.responseParameters).map(([k, v]) => [k, localize(v, `${name} ${resource.path} ${k}`)])),
               responseTemplates: Object.fromEntries(
                 Object.entries(r.responseTemplates).map(([k, v]) => [k, localize(v, `${name} ${resource.path} response template`)]),
               ),
@@ -361,8 +364,9 @@ function answerMock(res: ServerResponse, method: MethodModel, headers: Map<strin
     // A template with VTL in it: API Gateway would evaluate it; the static default is what CorsPreflight writes.
   }
   const selected =
-    integration.responses.find((r) => r.selectionPattern !== undefined && r.selectionPattern !== '' && new RegExp(`^${r.selectionPattern}$`).test(statusCode)) ??
-    integration.responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === '');
+    integration.responses.find(
+      (r) => r.selectionPattern !== undefined && r.selectionPattern !== '' && new RegExp(`^${r.selectionPattern}$`).test(statusCode),
+    ) ?? integration.responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === '');
   if (selected === undefined) {
     res.writeHead(500, { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId }).end('{"message": "Internal server error"}');
     return 500;

@@ -1,12 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  waitUntilTableExists,
-  type ScalarAttributeType,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, waitUntilTableExists, type ScalarAttributeType } from '@aws-sdk/client-dynamodb';
 import { closeServer, listen } from './net';
 import type { TableModel } from './stack';
 

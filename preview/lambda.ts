@@ -20,8 +20,7 @@ export interface LocalFunctionOptions {
 }
 
 export type InvokeOutcome =
-  | { readonly ok: true; readonly result: unknown }
-  | { readonly ok: false; readonly kind: 'error' | 'timeout'; readonly error: string };
+  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly kind: 'error' | 'timeout'; readonly error: string };
 
 export interface LocalFunction {
   invoke(event: unknown, context: { awsRequestId: string }): Promise<InvokeOutcome>;

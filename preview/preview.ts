@@ -115,11 +115,21 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     for (const fn of stack.functions.values()) {
       const environment: Record<string, string> = {};
       for (const [name, value] of Object.entries(fn.environment)) environment[name] = localizer.localize(value, `${fn.address} ${name}`);
-      const local = localHandlerEnvironment(dynamo.endpoint, environment.TABLE_NAME ?? stack.table.name, environment.ALLOWED_ORIGINS ?? localizer.allowedOrigins.join(','));
+      const local = localHandlerEnvironment(
+        dynamo.endpoint,
+        environment.TABLE_NAME ?? stack.table.name,
+        environment.ALLOWED_ORIGINS ?? localizer.allowedOrigins.join(','),
+      );
       const started = startFunction({
         zipPath: fn.zipPath,
         handler: fn.handler,
-        environment: { ...environment, ...local, AWS_REGION: stack.region, AWS_DEFAULT_REGION: stack.region, AWS_LAMBDA_FUNCTION_NAME: fn.address.split('.')[1]! },
+        environment: {
+          ...environment,
+          ...local,
+          AWS_REGION: stack.region,
+          AWS_DEFAULT_REGION: stack.region,
+          AWS_LAMBDA_FUNCTION_NAME: fn.address.split('.')[1]!,
+        },
         timeoutSeconds: fn.timeoutSeconds,
         onLog: options.onFunctionLog,
       });

@@ -96,7 +96,12 @@ export function createSiteHandler(options: SiteOptions): SiteHandler {
       }
       let uri = url.pathname;
       if (viewerRequest) {
-        const result = viewerRequest(viewerEvent(req, uri, url)) as { uri?: string; statusCode?: number; statusDescription?: string; headers?: Record<string, { value: string }> };
+        const result = viewerRequest(viewerEvent(req, uri, url)) as {
+          uri?: string;
+          statusCode?: number;
+          statusDescription?: string;
+          headers?: Record<string, { value: string }>;
+        };
         if (typeof result?.statusCode === 'number') {
           const fnHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, v.value]));
           res.writeHead(result.statusCode, { ...fnHeaders, ...headers }).end();
@@ -147,5 +152,3 @@ function viewerEvent(req: IncomingMessage, uri: string, url: URL): unknown {
     request: { method: req.method ?? 'GET', uri, querystring, headers, cookies: {} },
   };
 }
-
-

@@ -150,8 +150,7 @@ export function readStack(stackDir: string): StackModel {
 
 export function modelStack(json: Json, stackDir: string): StackModel {
   const resources = asRecord(json.resource);
-  const ofType = (type: string): Array<[string, Json]> =>
-    Object.entries(asRecord(resources[type])).map(([name, body]) => [`${type}.${name}`, asRecord(body)]);
+  const ofType = (type: string): Array<[string, Json]> => Object.entries(asRecord(resources[type])).map(([name, body]) => [`${type}.${name}`, asRecord(body)]);
   const single = (type: string): [string, Json] => {
     const all = ofType(type);
     if (all.length !== 1) throw new Error(`preview: expected exactly one ${type} in cdk.tf.json, found ${all.length}`);
@@ -338,9 +337,7 @@ function modelApi(ofType: OfType, single: Single): ApiModel {
           })),
       },
       methodResponses: new Map(
-        methodResponses
-          .filter((r) => keyOf(r) === key)
-          .map((r) => [String(r.status_code), Object.keys(asRecord(r.response_parameters))]),
+        methodResponses.filter((r) => keyOf(r) === key).map((r) => [String(r.status_code), Object.keys(asRecord(r.response_parameters))]),
       ),
     };
     if (!tree.has(path)) tree.set(path, new Map());
@@ -370,10 +367,7 @@ function modelApi(ofType: OfType, single: Single): ApiModel {
         },
       ]),
     ),
-    throttle:
-      typeof rateLimit === 'number' && typeof burstLimit === 'number' && rateLimit >= 0 && burstLimit >= 0
-        ? { rateLimit, burstLimit }
-        : undefined,
+    throttle: typeof rateLimit === 'number' && typeof burstLimit === 'number' && rateLimit >= 0 && burstLimit >= 0 ? { rateLimit, burstLimit } : undefined,
   };
 }
 

@@ -22,10 +22,7 @@ interface Ref {
   path: Array<{ prop: string; args?: Expr[] }>;
   text: string;
 }
-type Node =
-  | { kind: 'text'; text: string }
-  | { kind: 'set'; target: Ref; value: Expr }
-  | { kind: 'if'; branches: Array<{ cond: Expr | null; body: Node[] }> };
+type Node = { kind: 'text'; text: string } | { kind: 'set'; target: Ref; value: Expr } | { kind: 'if'; branches: Array<{ cond: Expr | null; body: Node[] }> };
 
 class Parser {
   pos = 0;

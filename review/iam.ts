@@ -210,7 +210,19 @@ function attachedPolicy(
     return (statementsOf(block?.policy, address) ?? []).map((s) => ({ ...s, principals: [], who, grantedBy: `${grantedBy} → ${address}` }));
   }
   // An AWS managed (or otherwise external) policy: its statements are not in the stack.
-  return [{ who, grantedBy, effect: 'Allow', actions: [`(all of managed policy ${arn})`], notActions: undefined, resources: [], notResources: undefined, principals: [], conditions: [] }];
+  return [
+    {
+      who,
+      grantedBy,
+      effect: 'Allow',
+      actions: [`(all of managed policy ${arn})`],
+      notActions: undefined,
+      resources: [],
+      notResources: undefined,
+      principals: [],
+      conditions: [],
+    },
+  ];
 }
 
 function entries(blocks: Record<string, Block> | undefined): [string, Block][] {

@@ -162,7 +162,13 @@ export function summarizePlan(plan: unknown): PlanSummary {
       const change: RawChange = p.output_changes?.[name] ?? {};
       const actions: string[] = Array.isArray(change.actions) ? change.actions.map(String) : [];
       const after =
-        change.after_sensitive === true ? SENSITIVE : change.after_unknown === true ? KNOWN_AFTER_APPLY : actionOf(actions) === 'delete' ? '' : render(change.after);
+        change.after_sensitive === true
+          ? SENSITIVE
+          : change.after_unknown === true
+            ? KNOWN_AFTER_APPLY
+            : actionOf(actions) === 'delete'
+              ? ''
+              : render(change.after);
       return { name, action: actionOf(actions), after };
     });
   return {
@@ -183,7 +189,9 @@ function plannedChange(rc: RawResourceChange | undefined): PlannedChange {
   const action = actionOf(actions);
   const type = String(rc?.type ?? 'unknown');
   const unknown = leafPaths(change.after_unknown, (v) => v === true);
-  const replacePaths = Array.isArray(change.replace_paths) ? change.replace_paths.map((path: unknown) => pathText(Array.isArray(path) ? path : [path])) : undefined;
+  const replacePaths = Array.isArray(change.replace_paths)
+    ? change.replace_paths.map((path: unknown) => pathText(Array.isArray(path) ? path : [path]))
+    : undefined;
   return {
     address: String(rc?.address ?? `${type}.${rc?.name ?? '?'}`),
     type,
@@ -214,14 +222,21 @@ function attributeChanges(change: RawChange): AttributeChange[] {
         ? Array.from({ length: Math.max(before.length, (after as unknown[]).length) }, (_, i) => i)
         : [...new Set([...Object.keys(before as object), ...Object.keys(after as object)])].sort();
       for (const key of keys) {
-        walk((before as Indexable)[key], (after as Indexable)[key], child(unknown, key), child(beforeSensitive, key), child(afterSensitive, key), [...path, key]);
+        walk((before as Indexable)[key], (after as Indexable)[key], child(unknown, key), child(beforeSensitive, key), child(afterSensitive, key), [
+          ...path,
+          key,
+        ]);
       }
       // Unknown values in neither `before` nor `after` (Terraform leaves them out of `after`); one that is in
       // `before` was walked above.
       if (unknown && typeof unknown === 'object') {
         for (const key of Object.keys(unknown)) {
           if (!(key in (after as object)) && !(key in (before as object)) && (unknown as Indexable)[key] === true && !Array.isArray(unknown)) {
-            out.push({ path: pathText([...path, key]), before: shown((before as Indexable)[key], child(beforeSensitive, key), [...path, key]), after: KNOWN_AFTER_APPLY });
+            out.push({
+              path: pathText([...path, key]),
+              before: shown((before as Indexable)[key], child(beforeSensitive, key), [...path, key]),
+              after: KNOWN_AFTER_APPLY,
+            });
           }
         }
       }
@@ -273,7 +288,9 @@ export function leafPaths(value: unknown, test: (leaf: unknown) => boolean, path
 
 export function pathText(path: readonly unknown[]): string {
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : /^[A-Za-z_][\w-]*$/.test(String(part)) ? `${i === 0 ? '' : '.'}${part}` : `[${JSON.stringify(part)}]`))
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : /^[A-Za-z_][\w-]*$/.test(String(part)) ? `${i === 0 ? '' : '.'}${part}` : `[${JSON.stringify(part)}]`,
+    )
     .join('');
 }
 

@@ -278,14 +278,16 @@ function iamSection(doc: TerraformDocument): string {
     );
   }
   if (iam.grants.length > 0) {
-    const rows = [...iam.grants].sort(grantOrder).map((g) => [
-      text(g.who),
-      g.effect === 'Deny' ? '**Deny**' : 'Allow',
-      exceptList(g.actions, g.notActions, (a) => a),
-      exceptList(g.resources, g.notResources, expression),
-      codeList(g.conditions.map(expression)),
-      code(g.grantedBy),
-    ]);
+    const rows = [...iam.grants]
+      .sort(grantOrder)
+      .map((g) => [
+        text(g.who),
+        g.effect === 'Deny' ? '**Deny**' : 'Allow',
+        exceptList(g.actions, g.notActions, (a) => a),
+        exceptList(g.resources, g.notResources, expression),
+        codeList(g.conditions.map(expression)),
+        code(g.grantedBy),
+      ]);
     parts.push(`### Permissions granted\n\n${table(['who', 'effect', 'actions', 'on resources', 'conditions', 'granted by'], rows)}`);
   } else {
     parts.push('No permissions are granted by this stack.');

@@ -9,14 +9,7 @@
 import { createHash } from 'node:crypto';
 
 export type SecretRule =
-  | 'aws-access-key-id'
-  | 'aws-secret-access-key'
-  | 'private-key'
-  | 'github-token'
-  | 'slack-token'
-  | 'jwt'
-  | 'npm-token'
-  | 'generic-secret';
+  'aws-access-key-id' | 'aws-secret-access-key' | 'private-key' | 'github-token' | 'slack-token' | 'jwt' | 'npm-token' | 'generic-secret';
 
 export interface SecretFinding {
   readonly rule: SecretRule;
@@ -54,8 +47,7 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'aws-secret-access-key',
-    pattern:
-      /(?:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key|secret_?key)["']?\s*(?:[:=]|=>)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+    pattern: /(?:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key|secret_?key)["']?\s*(?:[:=]|=>)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
     group: 1,
     accept: (secret) => !AWS_DOCUMENTATION_EXAMPLE.test(secret) && shannonEntropy(secret) >= 3.5,
   },
@@ -95,7 +87,8 @@ const RULES: readonly Rule[] = [
     id: 'generic-secret',
     pattern: new RegExp(String.raw`(${SECRET_NAME})["']?\s*(?:[:=]|=>|:=)\s*(["'\x60])([^"'\x60\s]{12,200})\2`, 'gi'),
     group: 3,
-    accept: (secret, match) => !/(?:^|[_.-])(?:min|max)|length|type|name|url|uri|path|file|endpoint|header|field|label|id$/i.test(match[1]!) && looksRandom(secret),
+    accept: (secret, match) =>
+      !/(?:^|[_.-])(?:min|max)|length|type|name|url|uri|path|file|endpoint|header|field|label|id$/i.test(match[1]!) && looksRandom(secret),
   },
 ];
 

@@ -12,5 +12,8 @@ export const APP_COMMAND = `node ${APP_NODE_ARGS.join(' ')}`;
 
 /** The same runner for another entry file, from any folder: the project's own files by absolute path. */
 export function appNodeArgsFor(entry: string, projectDir: string): string[] {
-  return [...APP_NODE_ARGS.slice(0, -1).map((arg) => (arg.startsWith('./') ? join(projectDir, arg) : arg)), isAbsolute(entry) ? entry : join(projectDir, entry)];
+  return [
+    ...APP_NODE_ARGS.slice(0, -1).map((arg) => (arg.startsWith('./') ? join(projectDir, arg) : arg)),
+    isAbsolute(entry) ? entry : join(projectDir, entry),
+  ];
 }

@@ -50,7 +50,9 @@ export function markerBlocks(readme: string): { kind: string; name: string; cont
   const blocks = [...readme.matchAll(MARKER)].map((match) => ({ kind: match[1], name: match[2], content: match[3] }));
   const markers = readme.match(ANY_MARKER) ?? [];
   if (markers.length !== 2 * blocks.length) {
-    throw new Error(`README.md: ${markers.length} table markers but ${blocks.length} start/end pairs; every <!-- kind:Name:start --> needs its <!-- kind:Name:end -->`);
+    throw new Error(
+      `README.md: ${markers.length} table markers but ${blocks.length} start/end pairs; every <!-- kind:Name:start --> needs its <!-- kind:Name:end -->`,
+    );
   }
   return blocks;
 }
@@ -70,12 +72,16 @@ class ExportedApi {
   private readonly exports = new Map<string, ts.Symbol>();
 
   constructor(projectDir: string) {
-    const config = ts.getParsedCommandLineOfConfigFile(join(projectDir, 'tsconfig.build.json'), {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(projectDir, 'tsconfig.build.json'),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+          throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+        },
       },
-    });
+    );
     if (config === undefined) throw new Error('tsconfig.build.json: unreadable');
     const entry = join(projectDir, ENTRY_POINT);
     const program = ts.createProgram([entry], { ...config.options, noEmit: true });
@@ -168,7 +174,7 @@ class ExportedApi {
 
   private baseClassNames(type: ts.Type): string[] {
     const names: string[] = [];
-    for (let bases = type.isClassOrInterface() ? this.checker.getBaseTypes(type) : []; bases.length > 0; ) {
+    for (let bases = type.isClassOrInterface() ? this.checker.getBaseTypes(type) : []; bases.length > 0;) {
       const base = bases[0];
       names.push(base.getSymbol()?.name ?? '');
       bases = base.isClassOrInterface() ? this.checker.getBaseTypes(base) : [];
@@ -208,7 +214,10 @@ class ApiDocsAnchors {
         const heading = fenced ? null : /^(#{1,6}) +(.*?) *#*$/.exec(line);
         if (heading === null) continue;
         const text = heading[2].replace(/\\(.)/g, '$1').replace(/[`*]/g, '');
-        const slug = text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '').replace(/ /g, '-');
+        const slug = text
+          .toLowerCase()
+          .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
+          .replace(/ /g, '-');
         const count = seen.get(slug) ?? 0;
         seen.set(slug, count + 1);
         this.headings.push({ file, level: heading[1].length, text, anchor: count === 0 ? slug : `${slug}-${count}` });

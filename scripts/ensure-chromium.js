@@ -9,7 +9,9 @@ if (existsSync(chromiumPath)) process.exit(0);
 
 const canApt = process.platform === 'linux' && typeof process.getuid === 'function' && process.getuid() === 0 && existsSync('/usr/bin/apt-get');
 if (!canApt || process.env.CHROMIUM_PATH) {
-  console.error(`The browser tests need Chromium at ${chromiumPath}. Install it (Debian: apt-get install -y --no-install-recommends chromium) or set CHROMIUM_PATH.`);
+  console.error(
+    `The browser tests need Chromium at ${chromiumPath}. Install it (Debian: apt-get install -y --no-install-recommends chromium) or set CHROMIUM_PATH.`,
+  );
   process.exit(1);
 }
 console.error('Installing Debian chromium for the browser tests (apt-get)...');

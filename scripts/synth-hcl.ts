@@ -53,7 +53,10 @@ export function repairCdktfHcl(hcl: string, terraformBlock: TerraformBlock): str
 
 /** Exports the app of `projectDir` (a cdktf project: cdktf.json, main.ts) as HCL into `<projectDir>/cdktf.out.hcl`. */
 export function synthHcl(projectDir: string, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
-  execFileSync(join(projectDir, 'node_modules', '.bin', 'cdktf'), ['synth', '--hcl', '--output', HCL_OUTDIR], { cwd: projectDir, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(join(projectDir, 'node_modules', '.bin', 'cdktf'), ['synth', '--hcl', '--output', HCL_OUTDIR], {
+    cwd: projectDir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const outdir = join(projectDir, HCL_OUTDIR);
   const jsonOutdir = mkdtempSync(join(tmpdir(), 'synth-json-'));
   try {

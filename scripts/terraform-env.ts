@@ -17,7 +17,12 @@ function shellQuote(value: string): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'stack-dir': { type: 'string' }, offline: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'stack-dir': { type: 'string' }, offline: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  });
   const stackDir = values['stack-dir'];
   if (stackDir === '') throw new Error('--stack-dir needs a folder (the one holding cdk.tf.json)');
 

@@ -75,7 +75,8 @@ export const AWS_PROVIDER_VERSION_OVERRIDE_FILE = 'aws_provider_version_override
 export function useMirroredProvider(toolchain: TerraformToolchain, stackDir: string): { pinned?: string; overridden: boolean } {
   const json = join(stackDir, 'cdk.tf.json');
   const pinned = existsSync(json)
-    ? (JSON.parse(readFileSync(json, 'utf8')) as { terraform?: { required_providers?: { aws?: { version?: string } } } }).terraform?.required_providers?.aws?.version
+    ? (JSON.parse(readFileSync(json, 'utf8')) as { terraform?: { required_providers?: { aws?: { version?: string } } } }).terraform?.required_providers?.aws
+        ?.version
     : undefined;
   const version = toolchain.awsProviderVersion;
   if (version === undefined || version === pinned) return { pinned, overridden: false };
@@ -97,7 +98,11 @@ function findTerraformOnPath(): Cli | undefined {
     const candidate = join(dir, 'terraform');
     if (!isExecutable(candidate)) continue;
     try {
-      const version = (JSON.parse(execFileSync(candidate, ['version', '-json'], { encoding: 'utf8', env: quietEnv(), stdio: ['ignore', 'pipe', 'ignore'] })) as { terraform_version: string }).terraform_version;
+      const version = (
+        JSON.parse(execFileSync(candidate, ['version', '-json'], { encoding: 'utf8', env: quietEnv(), stdio: ['ignore', 'pipe', 'ignore'] })) as {
+          terraform_version: string;
+        }
+      ).terraform_version;
       const [major, minor] = version.split('.').map(Number);
       if (major > MINIMUM_TERRAFORM[0] || (major === MINIMUM_TERRAFORM[0] && minor >= MINIMUM_TERRAFORM[1])) {
         return { cli: 'terraform', cliPath: candidate, cliVersion: version };
@@ -133,7 +138,9 @@ function cliEnv(cli: Cli): Record<string, string> {
 }
 
 function cliConfig(mirror: string): string {
-  const sources = Object.values(PROVIDER_HOSTS).map((host) => `"${host}/hashicorp/aws"`).join(', ');
+  const sources = Object.values(PROVIDER_HOSTS)
+    .map((host) => `"${host}/hashicorp/aws"`)
+    .join(', ');
   return [
     '# Written by scripts/terraform-toolchain.ts: the AWS provider from the local mirror, everything else as usual.',
     'disable_checkpoint = true',
@@ -377,4 +384,3 @@ function compareVersions(a: string, b: string): number {
 function quietEnv(): NodeJS.ProcessEnv {
   return { ...process.env, CHECKPOINT_DISABLE: '1' };
 }
-

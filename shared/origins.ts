@@ -14,9 +14,7 @@ export interface OriginAllowlist {
   readonly origins: ReadonlySet<string>;
 }
 
-export type AllowlistParseResult =
-  | { readonly ok: true; readonly allowlist: OriginAllowlist }
-  | { readonly ok: false; readonly problems: readonly string[] };
+export type AllowlistParseResult = { readonly ok: true; readonly allowlist: OriginAllowlist } | { readonly ok: false; readonly problems: readonly string[] };
 
 /**
  * Normalises an origin the way browsers serialise the `Origin` header (scheme and host lower-cased,

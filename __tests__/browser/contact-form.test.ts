@@ -215,7 +215,9 @@ test('5. throttled or failing API: the user sees a readable error (gateway error
       const failing = await response;
       expect(failing.status()).toBe(502);
       expect(failing.headers()['access-control-allow-origin']).toBe(h.preview.siteUrl);
-      await eventually(async () => expect(await page.getByRole('alert').textContent()).toMatch(/Something went wrong on our side and your message was not sent/));
+      await eventually(async () =>
+        expect(await page.getByRole('alert').textContent()).toMatch(/Something went wrong on our side and your message was not sent/),
+      );
       expect(await page.getByRole('button', { name: /send/i }).isDisabled()).toBe(false);
       expect(await itemsWithEmail(email)).toHaveLength(0);
 

@@ -30,7 +30,11 @@ describe("the example app's runner", () => {
 
   it('runs another entry file from any folder with the project files by absolute path', () => {
     expect(appNodeArgsFor(join('bench', 'apps', 'site-app.ts'), '/project')).toEqual([
-      '--require', 'tsx/cjs', '--require', '/project/scripts/no-source-maps.js', '/project/bench/apps/site-app.ts',
+      '--require',
+      'tsx/cjs',
+      '--require',
+      '/project/scripts/no-source-maps.js',
+      '/project/bench/apps/site-app.ts',
     ]);
   });
 });

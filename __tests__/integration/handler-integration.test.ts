@@ -9,13 +9,7 @@ import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { bundleContactHandler } from '../../handlers/bundle';
 import type { ApiGatewayEvent, ApiGatewayResult, LambdaContext } from '../../handlers/contact/index';
 import { MAX_BODY_BYTES } from '../../handlers/contact/fields';
-import {
-  createContactTable,
-  extractHandler,
-  localHandlerEnvironment,
-  startLocalDynamoDb,
-  type LocalDynamoDb,
-} from '../../handlers/local-dynamodb';
+import { createContactTable, extractHandler, localHandlerEnvironment, startLocalDynamoDb, type LocalDynamoDb } from '../../handlers/local-dynamodb';
 
 // The SDK's notice that it will drop Node 20 in 2027 (Lambda runs the handler on Node 22 or 24).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -183,21 +177,20 @@ describe('bodies a browser sends', () => {
   test.each([
     ['application/json', JSON.stringify(VALID)],
     ['application/x-www-form-urlencoded', urlencode(VALID)],
-    [multipart(Object.entries(VALID).map(([name, value]) => ({ name, value }))).contentType, multipart(Object.entries(VALID).map(([name, value]) => ({ name, value }))).body],
+    [
+      multipart(Object.entries(VALID).map(([name, value]) => ({ name, value }))).contentType,
+      multipart(Object.entries(VALID).map(([name, value]) => ({ name, value }))).body,
+    ],
     ['text/plain', JSON.stringify(VALID)],
   ])('base64-encoded %s', async (contentType, body) => {
-    const response = await invoke(
-      post(Buffer.from(body, 'utf8').toString('base64'), { 'Content-Type': contentType, Origin: SITE }, { isBase64Encoded: true }),
-    );
+    const response = await invoke(post(Buffer.from(body, 'utf8').toString('base64'), { 'Content-Type': contentType, Origin: SITE }, { isBase64Encoded: true }));
     expect(response.statusCode).toBe(201);
     expect(await itemById(response.json.id)).toMatchObject({ first_name: 'Ada', message: VALID.message });
   });
 
   test('a charset parameter decodes base64 bytes and percent-escapes (ISO-8859-1)', async () => {
     const latin1Json = Buffer.from(JSON.stringify({ ...VALID, first_name: 'Zoë' }), 'latin1').toString('base64');
-    const jsonResponse = await invoke(
-      post(latin1Json, { 'Content-Type': 'application/json; charset=ISO-8859-1', Origin: SITE }, { isBase64Encoded: true }),
-    );
+    const jsonResponse = await invoke(post(latin1Json, { 'Content-Type': 'application/json; charset=ISO-8859-1', Origin: SITE }, { isBase64Encoded: true }));
     expect(jsonResponse.statusCode).toBe(201);
     expect((await itemById(jsonResponse.json.id))?.first_name).toBe('Zoë');
 
@@ -219,9 +212,7 @@ describe('bodies a browser sends', () => {
     const { headers: _omitted, ...noHeaders } = post('', null);
     expect((await invoke(noHeaders)).statusCode).toBe(400);
 
-    const multi = await invoke(
-      post(JSON.stringify(VALID), null, { multiValueHeaders: { 'Content-Type': ['application/json'], Origin: [SITE] } }),
-    );
+    const multi = await invoke(post(JSON.stringify(VALID), null, { multiValueHeaders: { 'Content-Type': ['application/json'], Origin: [SITE] } }));
     expect(multi.statusCode).toBe(201);
     expect(multi.headers['Access-Control-Allow-Origin']).toBe(SITE);
   });
@@ -254,9 +245,7 @@ describe('plain HTML forms', () => {
   test('urlencoded with Accept preferring text/html: 303 to the thank-you page on the submitting site', async () => {
     let response!: Awaited<ReturnType<typeof invoke>>;
     const added = await itemsAddedBy(async () => {
-      response = await invoke(
-        post(urlencode(VALID), { 'Content-Type': 'application/x-www-form-urlencoded', Origin: OTHER_SITE, Accept: BROWSER_ACCEPT }),
-      );
+      response = await invoke(post(urlencode(VALID), { 'Content-Type': 'application/x-www-form-urlencoded', Origin: OTHER_SITE, Accept: BROWSER_ACCEPT }));
     });
     expect(added).toBe(1);
     expect(response.statusCode).toBe(303);
@@ -285,9 +274,7 @@ describe('bad input', () => {
   test('400 lists each invalid field and why; nothing is stored', async () => {
     let response!: Awaited<ReturnType<typeof invoke>>;
     const added = await itemsAddedBy(async () => {
-      response = await invoke(
-        json({ first_name: 'A\u0000da', last_name: 'x'.repeat(101), email: 'not-an-email@', phone_number: 'call me', message: 42 }),
-      );
+      response = await invoke(json({ first_name: 'A\u0000da', last_name: 'x'.repeat(101), email: 'not-an-email@', phone_number: 'call me', message: 42 }));
     });
     expect(added).toBe(0);
     expect(response.statusCode).toBe(400);
@@ -317,9 +304,7 @@ describe('bad input', () => {
     expect(response.headers['Access-Control-Allow-Origin']).toBe(SITE);
     const notEvenParsed = await invoke(post(`{${'x'.repeat(MAX_BODY_BYTES)}`, { 'Content-Type': 'application/xml', Origin: SITE }));
     expect(notEvenParsed.statusCode).toBe(413);
-    const base64 = await invoke(
-      post(Buffer.alloc(MAX_BODY_BYTES + 1, 'a').toString('base64'), { 'Content-Type': 'text/plain' }, { isBase64Encoded: true }),
-    );
+    const base64 = await invoke(post(Buffer.alloc(MAX_BODY_BYTES + 1, 'a').toString('base64'), { 'Content-Type': 'text/plain' }, { isBase64Encoded: true }));
     expect(base64.statusCode).toBe(413);
   });
 

@@ -52,10 +52,7 @@ const anyText = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.constantFrom('', '   ', 'ada@example.org', 'not an email', '+1 (555) 010-9999', 'a\u0000b', 'x'.repeat(300), 'Zoë 🦄'),
 );
-const fieldValue = fc.oneof(
-  { weight: 6, arbitrary: anyText },
-  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
-);
+const fieldValue = fc.oneof({ weight: 6, arbitrary: anyText }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) });
 const plausible = {
   first_name: fc.constantFrom('Ada', 'José', ' Grace ', '李'),
   last_name: fc.constantFrom('Lovelace', "O'Brien", 'Dupré'),
@@ -81,7 +78,9 @@ const submissionFields: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
 );
 
 const percentEncode = (text: string) =>
-  [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9*\-._]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, '0')}`)).join('');
+  [...Buffer.from(text, 'utf8')]
+    .map((byte) => (/[A-Za-z0-9*\-._]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, '0')}`))
+    .join('');
 
 function encode(kind: string, fields: Record<string, unknown>, boundary: string): string {
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
@@ -90,8 +89,9 @@ function encode(kind: string, fields: Record<string, unknown>, boundary: string)
       return entries.map(([name, value]) => `${percentEncode(name)}=${percentEncode(String(value))}`.replace(/%20/g, '+')).join('&');
     case 'multipart':
       return (
-        entries.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name.replace(/["\r\n]/g, '')}"\r\n\r\n${String(value)}\r\n`).join('') +
-        `--${boundary}--\r\n`
+        entries
+          .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name.replace(/["\r\n]/g, '')}"\r\n\r\n${String(value)}\r\n`)
+          .join('') + `--${boundary}--\r\n`
       );
     default:
       return JSON.stringify(fields);
@@ -119,10 +119,7 @@ const contentTypes = fc.oneof(
 const requestArbitrary = fc.record({
   contentType: contentTypes,
   fields: submissionFields,
-  honeypot: fc.oneof(
-    { weight: 6, arbitrary: fc.constant(null) },
-    { weight: 1, arbitrary: fc.constantFrom('', ' ', 'http://spam.example', 'x') },
-  ),
+  honeypot: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('', ' ', 'http://spam.example', 'x') }),
   rawBody: fc.oneof(
     { weight: 8, arbitrary: fc.constant(null) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
@@ -246,17 +243,17 @@ function expectValidItem(item: Record<string, AttributeValue>): void {
 
 test('parseBody and validateSubmission never throw on arbitrary bytes and headers', () => {
   fc.assert(
-    fc.property(
-      fc.uint8Array({ maxLength: 400 }),
-      fc.option(fc.string({ unit: 'binary', maxLength: 60 })),
-      fc.boolean(),
-      (bytes, contentType, base64) => {
-        const body = base64 ? Buffer.from(bytes).toString('base64') : Buffer.from(bytes).toString('latin1');
-        const request = readRequest({ httpMethod: 'POST', headers: contentType === null ? null : { 'content-type': contentType }, body, isBase64Encoded: base64 });
-        const parsed = parseBody(request);
-        if (parsed.ok) validateSubmission(parsed.fields);
-      },
-    ),
+    fc.property(fc.uint8Array({ maxLength: 400 }), fc.option(fc.string({ unit: 'binary', maxLength: 60 })), fc.boolean(), (bytes, contentType, base64) => {
+      const body = base64 ? Buffer.from(bytes).toString('base64') : Buffer.from(bytes).toString('latin1');
+      const request = readRequest({
+        httpMethod: 'POST',
+        headers: contentType === null ? null : { 'content-type': contentType },
+        body,
+        isBase64Encoded: base64,
+      });
+      const parsed = parseBody(request);
+      if (parsed.ok) validateSubmission(parsed.fields);
+    }),
     { numRuns: 3000 },
   );
 });

@@ -124,7 +124,11 @@ describe('the Python venv', () => {
     expect(python).toBe(join(PROJECT, '.venv', 'bin', 'python'));
     expect(ms).toBeLessThan(200);
     const stamp = JSON.parse(readFileSync(join(PROJECT, '.venv', '.requirements-stamp'), 'utf8'));
-    expect(stamp.requirementsSha256).toBe(createHash('sha256').update(readFileSync(join(PROJECT, 'tools', 'python', 'requirements.txt'))).digest('hex'));
+    expect(stamp.requirementsSha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(PROJECT, 'tools', 'python', 'requirements.txt')))
+        .digest('hex'),
+    );
   });
 
   test('every requirement is pinned exactly and hashed; moto[server] is 5.2.5', () => {
@@ -146,11 +150,15 @@ describe('the Python venv', () => {
       if (saved === undefined) delete process.env.PYTHON;
       else process.env.PYTHON = saved;
     }
-    const cli = spawnSync(process.execPath, ['-e', "try { require('./scripts/python-env.js').basePython() } catch (e) { console.error(e.message); process.exit(1) }"], {
-      cwd: PROJECT,
-      env: { ...process.env, PYTHON: '/nonexistent/python3' },
-      encoding: 'utf8',
-    });
+    const cli = spawnSync(
+      process.execPath,
+      ['-e', "try { require('./scripts/python-env.js').basePython() } catch (e) { console.error(e.message); process.exit(1) }"],
+      {
+        cwd: PROJECT,
+        env: { ...process.env, PYTHON: '/nonexistent/python3' },
+        encoding: 'utf8',
+      },
+    );
     expect(cli.status).toBe(1);
     expect(cli.stderr).toContain('was not found');
   });
@@ -173,9 +181,15 @@ describe('the CloudFront test double: functions', () => {
     });
     const dev = await cloudfront.send(new DescribeFunctionCommand({ Name: 'fn-stages', Stage: 'DEVELOPMENT' }));
     expect(dev.ETag).toBe(created.ETag);
-    expect(await failure(cloudfront.send(new DescribeFunctionCommand({ Name: 'fn-stages', Stage: 'LIVE' })))).toEqual({ name: 'NoSuchFunctionExists', status: 404 });
+    expect(await failure(cloudfront.send(new DescribeFunctionCommand({ Name: 'fn-stages', Stage: 'LIVE' })))).toEqual({
+      name: 'NoSuchFunctionExists',
+      status: 404,
+    });
 
-    expect(await failure(cloudfront.send(new PublishFunctionCommand({ Name: 'fn-stages', IfMatch: 'EWRONGETAG1234' })))).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect(await failure(cloudfront.send(new PublishFunctionCommand({ Name: 'fn-stages', IfMatch: 'EWRONGETAG1234' })))).toEqual({
+      name: 'PreconditionFailed',
+      status: 412,
+    });
     const published = await cloudfront.send(new PublishFunctionCommand({ Name: 'fn-stages', IfMatch: created.ETag }));
     expect(published.FunctionSummary).toMatchObject({ Status: 'UNASSOCIATED', FunctionMetadata: { Stage: 'LIVE' } });
     const live = await cloudfront.send(new DescribeFunctionCommand({ Name: 'fn-stages', Stage: 'LIVE' }));
@@ -189,11 +203,23 @@ describe('the CloudFront test double: functions', () => {
     const before = await cloudfront.send(new DescribeFunctionCommand({ Name: 'fn-stages', Stage: 'DEVELOPMENT' }));
     expect(
       await failure(
-        cloudfront.send(new UpdateFunctionCommand({ Name: 'fn-stages', IfMatch: 'ESTALE00000000', FunctionConfig: { Comment: 'second', Runtime: 'cloudfront-js-2.0' }, FunctionCode: Buffer.from(code2) })),
+        cloudfront.send(
+          new UpdateFunctionCommand({
+            Name: 'fn-stages',
+            IfMatch: 'ESTALE00000000',
+            FunctionConfig: { Comment: 'second', Runtime: 'cloudfront-js-2.0' },
+            FunctionCode: Buffer.from(code2),
+          }),
+        ),
       ),
     ).toEqual({ name: 'PreconditionFailed', status: 412 });
     const updated = await cloudfront.send(
-      new UpdateFunctionCommand({ Name: 'fn-stages', IfMatch: before.ETag, FunctionConfig: { Comment: 'second', Runtime: 'cloudfront-js-2.0' }, FunctionCode: Buffer.from(code2) }),
+      new UpdateFunctionCommand({
+        Name: 'fn-stages',
+        IfMatch: before.ETag,
+        FunctionConfig: { Comment: 'second', Runtime: 'cloudfront-js-2.0' },
+        FunctionCode: Buffer.from(code2),
+      }),
     );
     // The SDK reads UpdateFunction's ETag from the header the API names "ETtag": the provider publishes with it.
     expect(updated.ETag).toMatch(/^E[A-Z0-9]{13}$/);
@@ -207,7 +233,10 @@ describe('the CloudFront test double: functions', () => {
     const live = await cloudfront.send(new DescribeFunctionCommand({ Name: 'fn-stages', Stage: 'LIVE' }));
     expect(live.FunctionSummary?.FunctionConfig?.Comment).toBe('first');
 
-    expect(await failure(cloudfront.send(new PublishFunctionCommand({ Name: 'fn-stages', IfMatch: before.ETag })))).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect(await failure(cloudfront.send(new PublishFunctionCommand({ Name: 'fn-stages', IfMatch: before.ETag })))).toEqual({
+      name: 'PreconditionFailed',
+      status: 412,
+    });
     await cloudfront.send(new PublishFunctionCommand({ Name: 'fn-stages', IfMatch: updated.ETag }));
     const republished = await cloudfront.send(new DescribeFunctionCommand({ Name: 'fn-stages', Stage: 'LIVE' }));
     expect(republished.ETag).toBe(updated.ETag);
@@ -215,10 +244,20 @@ describe('the CloudFront test double: functions', () => {
   });
 
   test('the same code and config give the same ETag (as CloudFront: the provider tests pin fixed ETags)', async () => {
-    const a = await cloudfront.send(new CreateFunctionCommand({ Name: 'fn-same-a', FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-1.0' }, FunctionCode: Buffer.from(code1) }));
-    const b = await cloudfront.send(new CreateFunctionCommand({ Name: 'fn-same-b', FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-1.0' }, FunctionCode: Buffer.from(code1) }));
+    const a = await cloudfront.send(
+      new CreateFunctionCommand({ Name: 'fn-same-a', FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-1.0' }, FunctionCode: Buffer.from(code1) }),
+    );
+    const b = await cloudfront.send(
+      new CreateFunctionCommand({ Name: 'fn-same-b', FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-1.0' }, FunctionCode: Buffer.from(code1) }),
+    );
     expect(a.ETag).toBe(b.ETag);
-    expect(await failure(cloudfront.send(new CreateFunctionCommand({ Name: 'fn-same-a', FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-1.0' }, FunctionCode: Buffer.from(code1) })))).toEqual({
+    expect(
+      await failure(
+        cloudfront.send(
+          new CreateFunctionCommand({ Name: 'fn-same-a', FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-1.0' }, FunctionCode: Buffer.from(code1) }),
+        ),
+      ),
+    ).toEqual({
       name: 'FunctionAlreadyExists',
       status: 409,
     });
@@ -231,7 +270,10 @@ describe('the CloudFront test double: functions', () => {
     expect(live.FunctionList?.Items?.map((f) => f.Name)).toEqual(['fn-stages']);
 
     const current = await cloudfront.send(new DescribeFunctionCommand({ Name: 'fn-same-b' }));
-    expect(await failure(cloudfront.send(new DeleteFunctionCommand({ Name: 'fn-same-b', IfMatch: 'ESTALE00000000' })))).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect(await failure(cloudfront.send(new DeleteFunctionCommand({ Name: 'fn-same-b', IfMatch: 'ESTALE00000000' })))).toEqual({
+      name: 'PreconditionFailed',
+      status: 412,
+    });
     await cloudfront.send(new DeleteFunctionCommand({ Name: 'fn-same-b', IfMatch: current.ETag }));
     expect(await failure(cloudfront.send(new DescribeFunctionCommand({ Name: 'fn-same-b' })))).toEqual({ name: 'NoSuchFunctionExists', status: 404 });
     expect(await failure(cloudfront.send(new GetFunctionCommand({ Name: 'fn-same-b' })))).toEqual({ name: 'NoSuchFunctionExists', status: 404 });
@@ -248,7 +290,10 @@ const fullPolicy = (name: string): ResponseHeadersPolicyConfig => ({
     FrameOptions: { Override: true, FrameOption: 'DENY' },
     ReferrerPolicy: { Override: true, ReferrerPolicy: 'strict-origin-when-cross-origin' },
     XSSProtection: { Override: true, Protection: true, ModeBlock: true },
-    ContentSecurityPolicy: { Override: true, ContentSecurityPolicy: "default-src 'self'; connect-src 'self' https://api.example.com; form-action 'self' https://api.example.com" },
+    ContentSecurityPolicy: {
+      Override: true,
+      ContentSecurityPolicy: "default-src 'self'; connect-src 'self' https://api.example.com; form-action 'self' https://api.example.com",
+    },
   },
   CustomHeadersConfig: {
     Quantity: 2,
@@ -290,7 +335,9 @@ describe('the CloudFront test double: response headers policies', () => {
   test('update replaces the whole policy (a section left out is gone), needs the ETag and changes it', async () => {
     const replacement: ResponseHeadersPolicyConfig = { ...fullPolicy('site-headers'), CustomHeadersConfig: undefined, Comment: 'no custom headers' };
     delete replacement.CustomHeadersConfig;
-    expect(await failure(cloudfront.send(new UpdateResponseHeadersPolicyCommand({ Id: id, IfMatch: 'ESTALE00000000', ResponseHeadersPolicyConfig: replacement })))).toEqual({
+    expect(
+      await failure(cloudfront.send(new UpdateResponseHeadersPolicyCommand({ Id: id, IfMatch: 'ESTALE00000000', ResponseHeadersPolicyConfig: replacement }))),
+    ).toEqual({
       name: 'PreconditionFailed',
       status: 412,
     });
@@ -306,7 +353,10 @@ describe('the CloudFront test double: response headers policies', () => {
   test('list shows it as a custom policy; delete needs the ETag; then it is gone', async () => {
     const listed = await cloudfront.send(new ListResponseHeadersPoliciesCommand({ Type: 'custom' }));
     expect(listed.ResponseHeadersPolicyList?.Items?.map((s) => [s.Type, s.ResponseHeadersPolicy?.Id])).toEqual([['custom', id]]);
-    expect(await failure(cloudfront.send(new DeleteResponseHeadersPolicyCommand({ Id: id, IfMatch: 'ESTALE00000000' })))).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect(await failure(cloudfront.send(new DeleteResponseHeadersPolicyCommand({ Id: id, IfMatch: 'ESTALE00000000' })))).toEqual({
+      name: 'PreconditionFailed',
+      status: 412,
+    });
     await cloudfront.send(new DeleteResponseHeadersPolicyCommand({ Id: id, IfMatch: etag }));
     expect(await failure(cloudfront.send(new GetResponseHeadersPolicyCommand({ Id: id })))).toEqual({ name: 'NoSuchResponseHeadersPolicy', status: 404 });
     const after = await cloudfront.send(new ListResponseHeadersPoliciesCommand({}));
@@ -343,7 +393,10 @@ describe('the CloudFront test double: managed cache policies', () => {
   });
 
   test('an unknown id is NoSuchCachePolicy', async () => {
-    expect(await failure(cloudfront.send(new GetCachePolicyCommand({ Id: '00000000-0000-0000-0000-000000000000' })))).toEqual({ name: 'NoSuchCachePolicy', status: 404 });
+    expect(await failure(cloudfront.send(new GetCachePolicyCommand({ Id: '00000000-0000-0000-0000-000000000000' })))).toEqual({
+      name: 'NoSuchCachePolicy',
+      status: 404,
+    });
   });
 });
 
@@ -403,7 +456,11 @@ describe('the CloudFront test double: distributions', () => {
     oacId = oac.OriginAccessControl!.Id!;
     expect((await cloudfront.send(new GetOriginAccessControlCommand({ Id: oacId }))).OriginAccessControl?.OriginAccessControlConfig?.Name).toBe('site-oac');
     const fn = await cloudfront.send(
-      new CreateFunctionCommand({ Name: 'viewer-request', FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-2.0' }, FunctionCode: Buffer.from('function handler(e) { return e.request; }') }),
+      new CreateFunctionCommand({
+        Name: 'viewer-request',
+        FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-2.0' },
+        FunctionCode: Buffer.from('function handler(e) { return e.request; }'),
+      }),
     );
     functionArn = fn.FunctionSummary!.FunctionMetadata!.FunctionARN!;
     functionEtag = fn.ETag!;
@@ -413,7 +470,13 @@ describe('the CloudFront test double: distributions', () => {
   });
 
   test('an unpublished function cannot be associated (AWS wants its LIVE stage)', async () => {
-    expect(await failure(cloudfront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: config('ref-unpublished'), Tags: { Items: [] } } })))).toEqual({
+    expect(
+      await failure(
+        cloudfront.send(
+          new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: config('ref-unpublished'), Tags: { Items: [] } } }),
+        ),
+      ),
+    ).toEqual({
       name: 'InvalidFunctionAssociation',
       status: 400,
     });
@@ -421,29 +484,46 @@ describe('the CloudFront test double: distributions', () => {
   });
 
   test('references to what does not exist are refused: origin access control, policies, certificate', async () => {
-    const create = (c: DistributionConfig) => cloudfront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: c, Tags: { Items: [] } } }));
+    const create = (c: DistributionConfig) =>
+      cloudfront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: c, Tags: { Items: [] } } }));
     const base = config('ref-missing');
-    expect(await failure(create({ ...base, Origins: { Quantity: 1, Items: [{ ...base.Origins!.Items![0]!, OriginAccessControlId: 'ENOSUCHOAC0000' }] } }))).toEqual({
+    expect(
+      await failure(create({ ...base, Origins: { Quantity: 1, Items: [{ ...base.Origins!.Items![0]!, OriginAccessControlId: 'ENOSUCHOAC0000' }] } })),
+    ).toEqual({
       name: 'NoSuchOriginAccessControl',
       status: 404,
     });
-    expect(await failure(create({ ...base, DefaultCacheBehavior: { ...base.DefaultCacheBehavior!, ResponseHeadersPolicyId: '00000000-0000-0000-0000-000000000000' } }))).toEqual({
+    expect(
+      await failure(
+        create({ ...base, DefaultCacheBehavior: { ...base.DefaultCacheBehavior!, ResponseHeadersPolicyId: '00000000-0000-0000-0000-000000000000' } }),
+      ),
+    ).toEqual({
       name: 'NoSuchResponseHeadersPolicy',
       status: 404,
     });
-    expect(await failure(create({ ...base, DefaultCacheBehavior: { ...base.DefaultCacheBehavior!, CachePolicyId: '00000000-0000-0000-0000-000000000000' } }))).toEqual({
+    expect(
+      await failure(create({ ...base, DefaultCacheBehavior: { ...base.DefaultCacheBehavior!, CachePolicyId: '00000000-0000-0000-0000-000000000000' } })),
+    ).toEqual({
       name: 'NoSuchCachePolicy',
       status: 404,
     });
     const missingCertificate = `arn:aws:acm:us-east-1:${local.accountId}:certificate/00000000-0000-0000-0000-000000000000`;
     expect(
-      await failure(create({ ...base, Aliases: { Quantity: 1, Items: ['www.example.com'] }, ViewerCertificate: { ACMCertificateArn: missingCertificate, SSLSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' } })),
+      await failure(
+        create({
+          ...base,
+          Aliases: { Quantity: 1, Items: ['www.example.com'] },
+          ViewerCertificate: { ACMCertificateArn: missingCertificate, SSLSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' },
+        }),
+      ),
     ).toEqual({ name: 'InvalidViewerCertificate', status: 400 });
   });
 
   test('create with tags, then get returns the configuration as sent: OAC id, function association, policies', async () => {
     const created = await cloudfront.send(
-      new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: config('ref-site'), Tags: { Items: [{ Key: 'Project', Value: 'contact-site' }] } } }),
+      new CreateDistributionWithTagsCommand({
+        DistributionConfigWithTags: { DistributionConfig: config('ref-site'), Tags: { Items: [{ Key: 'Project', Value: 'contact-site' }] } },
+      }),
     );
     const id = created.Distribution!.Id!;
     expect(created.Distribution).toMatchObject({
@@ -457,7 +537,9 @@ describe('the CloudFront test double: distributions', () => {
     expect(got.Distribution!.DistributionConfig).toEqual({ ...config('ref-site'), OriginGroups: { Quantity: 0 } });
     // What moto 5.2.5 itself drops or adds: the double keeps what was sent and adds nothing.
     expect(got.Distribution!.DistributionConfig!.Origins!.Items![0]!.OriginAccessControlId).toBe(oacId);
-    expect(got.Distribution!.DistributionConfig!.DefaultCacheBehavior!.FunctionAssociations!.Items).toEqual([{ EventType: 'viewer-request', FunctionARN: functionArn }]);
+    expect(got.Distribution!.DistributionConfig!.DefaultCacheBehavior!.FunctionAssociations!.Items).toEqual([
+      { EventType: 'viewer-request', FunctionARN: functionArn },
+    ]);
     expect(got.Distribution!.DistributionConfig!.DefaultCacheBehavior!.ForwardedValues).toBeUndefined();
     expect(got.Distribution!.DistributionConfig!.DefaultCacheBehavior!.MinTTL).toBeUndefined();
     const tags = await cloudfront.send(new ListTagsForResourceCommand({ Resource: got.Distribution!.ARN }));
@@ -472,25 +554,50 @@ describe('the CloudFront test double: distributions', () => {
     // An associated function reports DEPLOYED, and neither it nor the policy can be deleted while in use.
     const fn = await cloudfront.send(new DescribeFunctionCommand({ Name: 'viewer-request' }));
     expect(fn.FunctionSummary?.Status).toBe('DEPLOYED');
-    expect(await failure(cloudfront.send(new DeleteFunctionCommand({ Name: 'viewer-request', IfMatch: fn.ETag })))).toEqual({ name: 'FunctionInUse', status: 409 });
-    expect(await failure(cloudfront.send(new DeleteResponseHeadersPolicyCommand({ Id: policyId, IfMatch: policyEtag })))).toEqual({ name: 'ResponseHeadersPolicyInUse', status: 409 });
+    expect(await failure(cloudfront.send(new DeleteFunctionCommand({ Name: 'viewer-request', IfMatch: fn.ETag })))).toEqual({
+      name: 'FunctionInUse',
+      status: 409,
+    });
+    expect(await failure(cloudfront.send(new DeleteResponseHeadersPolicyCommand({ Id: policyId, IfMatch: policyEtag })))).toEqual({
+      name: 'ResponseHeadersPolicyInUse',
+      status: 409,
+    });
   });
 
   test("an alias another distribution holds is CNAMEAlreadyExists; a certificate moto's ACM issued is accepted", async () => {
     const acm = new ACMClient({ region: REGION, endpoint: local.endpoint, credentials: local.credentials });
-    const certificate = await acm.send(new RequestCertificateCommand({ DomainName: 'www.example.com', SubjectAlternativeNames: ['example.com'], ValidationMethod: 'DNS' }));
+    const certificate = await acm.send(
+      new RequestCertificateCommand({ DomainName: 'www.example.com', SubjectAlternativeNames: ['example.com'], ValidationMethod: 'DNS' }),
+    );
     const withDomain = (reference: string) =>
       config(reference, {
         Aliases: { Quantity: 2, Items: ['www.example.com', 'example.com'] },
         ViewerCertificate: { ACMCertificateArn: certificate.CertificateArn, SSLSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' },
       });
-    const first = await cloudfront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: withDomain('ref-domain-1'), Tags: { Items: [] } } }));
-    expect((await cloudfront.send(new GetDistributionConfigCommand({ Id: first.Distribution!.Id }))).DistributionConfig?.Aliases?.Items).toEqual(['www.example.com', 'example.com']);
-    expect(await failure(cloudfront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: withDomain('ref-domain-2'), Tags: { Items: [] } } })))).toEqual({
+    const first = await cloudfront.send(
+      new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: withDomain('ref-domain-1'), Tags: { Items: [] } } }),
+    );
+    expect((await cloudfront.send(new GetDistributionConfigCommand({ Id: first.Distribution!.Id }))).DistributionConfig?.Aliases?.Items).toEqual([
+      'www.example.com',
+      'example.com',
+    ]);
+    expect(
+      await failure(
+        cloudfront.send(
+          new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: withDomain('ref-domain-2'), Tags: { Items: [] } } }),
+        ),
+      ),
+    ).toEqual({
       name: 'CNAMEAlreadyExists',
       status: 409,
     });
-    expect(await failure(cloudfront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: withDomain('ref-domain-1'), Tags: { Items: [] } } })))).toEqual({
+    expect(
+      await failure(
+        cloudfront.send(
+          new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: withDomain('ref-domain-1'), Tags: { Items: [] } } }),
+        ),
+      ),
+    ).toEqual({
       name: 'DistributionAlreadyExists',
       status: 409,
     });
@@ -500,16 +607,24 @@ describe('the CloudFront test double: distributions', () => {
     const listed = await cloudfront.send(new ListDistributionsCommand({}));
     for (const summary of listed.DistributionList!.Items!) {
       const got = await cloudfront.send(new GetDistributionCommand({ Id: summary.Id }));
-      expect(await failure(cloudfront.send(new DeleteDistributionCommand({ Id: summary.Id, IfMatch: got.ETag })))).toEqual({ name: 'DistributionNotDisabled', status: 409 });
+      expect(await failure(cloudfront.send(new DeleteDistributionCommand({ Id: summary.Id, IfMatch: got.ETag })))).toEqual({
+        name: 'DistributionNotDisabled',
+        status: 409,
+      });
       const disabledConfig = { ...got.Distribution!.DistributionConfig!, Enabled: false };
-      expect(await failure(cloudfront.send(new UpdateDistributionCommand({ Id: summary.Id, IfMatch: 'ESTALE00000000', DistributionConfig: disabledConfig })))).toEqual({
+      expect(
+        await failure(cloudfront.send(new UpdateDistributionCommand({ Id: summary.Id, IfMatch: 'ESTALE00000000', DistributionConfig: disabledConfig }))),
+      ).toEqual({
         name: 'PreconditionFailed',
         status: 412,
       });
       const disabled = await cloudfront.send(new UpdateDistributionCommand({ Id: summary.Id, IfMatch: got.ETag, DistributionConfig: disabledConfig }));
       expect(disabled.ETag).not.toBe(got.ETag);
       expect(disabled.Distribution?.DistributionConfig?.Enabled).toBe(false);
-      expect(await failure(cloudfront.send(new DeleteDistributionCommand({ Id: summary.Id, IfMatch: got.ETag })))).toEqual({ name: 'PreconditionFailed', status: 412 });
+      expect(await failure(cloudfront.send(new DeleteDistributionCommand({ Id: summary.Id, IfMatch: got.ETag })))).toEqual({
+        name: 'PreconditionFailed',
+        status: 412,
+      });
       await cloudfront.send(new DeleteDistributionCommand({ Id: summary.Id, IfMatch: disabled.ETag }));
       expect(await failure(cloudfront.send(new GetDistributionCommand({ Id: summary.Id })))).toEqual({ name: 'NoSuchDistribution', status: 404 });
     }
@@ -527,7 +642,15 @@ describe('everything else is moto', () => {
 
   test('S3: create a bucket, put an object with its headers, get it back', async () => {
     await s3().send(new CreateBucketCommand({ Bucket: 'local-aws-test' }));
-    await s3().send(new PutObjectCommand({ Bucket: 'local-aws-test', Key: 'index.html', Body: '<h1>hi</h1>', ContentType: 'text/html; charset=utf-8', CacheControl: 'no-cache' }));
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: 'local-aws-test',
+        Key: 'index.html',
+        Body: '<h1>hi</h1>',
+        ContentType: 'text/html; charset=utf-8',
+        CacheControl: 'no-cache',
+      }),
+    );
     const object = await s3().send(new GetObjectCommand({ Bucket: 'local-aws-test', Key: 'index.html' }));
     expect({ type: object.ContentType, cache: object.CacheControl, body: await object.Body!.transformToString() }).toEqual({
       type: 'text/html; charset=utf-8',
@@ -539,10 +662,23 @@ describe('everything else is moto', () => {
 
   test('the S3 double: tags given to CreateBucket are stored (moto alone drops them)', async () => {
     await s3().send(
-      new CreateBucketCommand({ Bucket: 'local-aws-tagged', CreateBucketConfiguration: { Tags: [{ Key: 'Project', Value: 'contact-site' }, { Key: 'ManagedBy', Value: 'cdktf' }] } }),
+      new CreateBucketCommand({
+        Bucket: 'local-aws-tagged',
+        CreateBucketConfiguration: {
+          Tags: [
+            { Key: 'Project', Value: 'contact-site' },
+            { Key: 'ManagedBy', Value: 'cdktf' },
+          ],
+        },
+      }),
     );
     const tagging = await s3().send(new GetBucketTaggingCommand({ Bucket: 'local-aws-tagged' }));
-    expect(tagging.TagSet).toEqual(expect.arrayContaining([{ Key: 'Project', Value: 'contact-site' }, { Key: 'ManagedBy', Value: 'cdktf' }]));
+    expect(tagging.TagSet).toEqual(
+      expect.arrayContaining([
+        { Key: 'Project', Value: 'contact-site' },
+        { Key: 'ManagedBy', Value: 'cdktf' },
+      ]),
+    );
     expect(tagging.TagSet).toHaveLength(2);
   });
 
@@ -640,17 +776,33 @@ describe('everything else is moto', () => {
       );
       expect(created.LoggingConfig).toEqual(logging);
       const configuration = await lambda().send(new GetFunctionConfigurationCommand({ FunctionName: 'local-aws-fn' }));
-      expect(configuration).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Role: role, Environment: { Variables: { TABLE_NAME: 'submissions' } }, LoggingConfig: logging });
+      expect(configuration).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Role: role,
+        Environment: { Variables: { TABLE_NAME: 'submissions' } },
+        LoggingConfig: logging,
+      });
       expect((await lambda().send(new GetLambdaFunctionCommand({ FunctionName: created.FunctionArn }))).Configuration?.LoggingConfig).toEqual(logging);
 
-      const updated = await lambda().send(new UpdateFunctionConfigurationCommand({ FunctionName: 'local-aws-fn', LoggingConfig: { LogFormat: 'Text', LogGroup: '/custom/other' } }));
+      const updated = await lambda().send(
+        new UpdateFunctionConfigurationCommand({ FunctionName: 'local-aws-fn', LoggingConfig: { LogFormat: 'Text', LogGroup: '/custom/other' } }),
+      );
       expect(updated.LoggingConfig).toEqual({ LogFormat: 'Text', LogGroup: '/custom/other' });
       const listed = await lambda().send(new ListLambdaFunctionsCommand({}));
       expect(listed.Functions?.find((f) => f.FunctionName === 'local-aws-fn')?.LoggingConfig).toEqual({ LogFormat: 'Text', LogGroup: '/custom/other' });
     });
 
     test("a function given no LoggingConfig reads back AWS's default", async () => {
-      await lambda().send(new CreateLambdaFunctionCommand({ FunctionName: 'local-aws-plain', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: role, Code: { ZipFile: zip } }));
+      await lambda().send(
+        new CreateLambdaFunctionCommand({
+          FunctionName: 'local-aws-plain',
+          Runtime: 'nodejs22.x',
+          Handler: 'index.handler',
+          Role: role,
+          Code: { ZipFile: zip },
+        }),
+      );
       expect((await lambda().send(new GetFunctionConfigurationCommand({ FunctionName: 'local-aws-plain' }))).LoggingConfig).toEqual({
         LogFormat: 'Text',
         LogGroup: '/aws/lambda/local-aws-plain',
@@ -687,7 +839,21 @@ describe('the override file', () => {
       expect(block).not.toHaveProperty('region');
       expect(block).not.toHaveProperty('default_tags');
       const [endpoints] = block.endpoints as Array<Record<string, string>>;
-      for (const service of ['acm', 'apigateway', 'cloudfront', 'cloudwatch', 'logs', 'dynamodb', 'iam', 'lambda', 'route53', 's3', 's3control', 'sts', 'wafv2']) {
+      for (const service of [
+        'acm',
+        'apigateway',
+        'cloudfront',
+        'cloudwatch',
+        'logs',
+        'dynamodb',
+        'iam',
+        'lambda',
+        'route53',
+        's3',
+        's3control',
+        'sts',
+        'wafv2',
+      ]) {
         expect(endpoints![service]).toBe('http://127.0.0.1:4566');
       }
     }

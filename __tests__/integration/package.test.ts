@@ -7,9 +7,7 @@ import { packAndSynthConsumer } from '../support/consumer';
 import { PROJECT_ROOT } from '../support/project-copy';
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
 
 describe('the packed library in another project', () => {
@@ -21,7 +19,9 @@ describe('the packed library in another project', () => {
 
   it('ships compiled code, declarations and the handler source, not the tests or the example app', () => {
     const listing = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
-    expect(listing).toEqual(expect.arrayContaining(['package/lib/constructs/index.js', 'package/lib/constructs/index.d.ts', 'package/handlers/contact/index.ts']));
+    expect(listing).toEqual(
+      expect.arrayContaining(['package/lib/constructs/index.js', 'package/lib/constructs/index.d.ts', 'package/handlers/contact/index.ts']),
+    );
     expect(listing.some((file) => file.includes('__tests__') || file.startsWith('package/lib/main') || file.startsWith('package/site/'))).toBe(false);
   });
 

@@ -36,7 +36,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('runs the zip\'s handler with its environment read at load, and nothing of the parent\'s environment', async () => {
+test("runs the zip's handler with its environment read at load, and nothing of the parent's environment", async () => {
   const outcome = await fn.invoke({}, { awsRequestId: 'r1' });
   expect(outcome).toEqual({ ok: true, result: { loadedWith: 'hello', invocations: 1, requestId: 'r1', parentSecret: null } });
   expect(await fn.invoke({}, { awsRequestId: 'r2' })).toMatchObject({ ok: true, result: { invocations: 2 } }); // warm

@@ -61,7 +61,9 @@ describe('reading cdk.tf.json', () => {
     expect(stack.site.objects.get('index.html')!.sourcePath!.startsWith(join(stackDir, 'assets'))).toBe(true);
     // The contact page has a page value ({{contactEndpoint}}), so Terraform writes it filled.
     expect(stack.site.objects.get('contact.html')?.content).toMatch(/action="\$\{aws_api_gateway_stage\.[^}]+\.invoke_url\}\/contact"/);
-    expect(JSON.parse(stack.site.objects.get('config.json')!.content!)).toEqual({ contactEndpoint: expect.stringMatching(/^\$\{aws_api_gateway_stage\.[^}]+\.invoke_url\}\/contact$/) });
+    expect(JSON.parse(stack.site.objects.get('config.json')!.content!)).toEqual({
+      contactEndpoint: expect.stringMatching(/^\$\{aws_api_gateway_stage\.[^}]+\.invoke_url\}\/contact$/),
+    });
     expect(stack.site.customErrorResponses).toEqual([{ errorCode: 404, responseCode: 404, responsePagePath: '/404.html' }]);
     expect(Object.keys(stack.site.responseHeaders).sort()).toEqual(
       ['Content-Security-Policy', 'Permissions-Policy', 'Referrer-Policy', 'Strict-Transport-Security', 'X-Content-Type-Options', 'X-Frame-Options'].sort(),
@@ -95,11 +97,17 @@ describe('reading cdk.tf.json', () => {
     const fn = [...stack.functions.values()][0]!;
     expect(localizer.localize(fn.environment.ALLOWED_ORIGINS!, 'env')).toBe('http://127.0.0.1:1111');
     expect(localizer.localize(fn.environment.TABLE_NAME!, 'env')).toBe(stack.table.name);
-    expect(JSON.parse(localizer.localize(stack.site.objects.get('config.json')!.content!, 'config'))).toEqual({ contactEndpoint: 'http://127.0.0.1:2222/prod/contact' });
+    expect(JSON.parse(localizer.localize(stack.site.objects.get('config.json')!.content!, 'config'))).toEqual({
+      contactEndpoint: 'http://127.0.0.1:2222/prod/contact',
+    });
     expect(localizer.localize(stack.site.responseHeaders['Content-Security-Policy']!, 'csp')).toContain("connect-src 'self' http://127.0.0.1:2222;");
     expect(localizer.localize('a $${literal} and %%{ directive }', 'x')).toBe('a ${literal} and %{ directive }');
-    expect(() => localizer.localize('${aws_s3_bucket.b.arn}', 'the thing')).toThrow('cannot resolve the Terraform expression ${aws_s3_bucket.b.arn} in the thing');
-    expect(() => createLocalizer(stack, { siteOrigin: 'http://a', apiOrigin: 'http://b', allowedOrigins: ['http://a', 'http://c'] })).toThrow(/at most that many/);
+    expect(() => localizer.localize('${aws_s3_bucket.b.arn}', 'the thing')).toThrow(
+      'cannot resolve the Terraform expression ${aws_s3_bucket.b.arn} in the thing',
+    );
+    expect(() => createLocalizer(stack, { siteOrigin: 'http://a', apiOrigin: 'http://b', allowedOrigins: ['http://a', 'http://c'] })).toThrow(
+      /at most that many/,
+    );
   });
 });
 
@@ -148,7 +156,14 @@ describe('the local API gateway', () => {
                   ],
                 },
                 methodResponses: new Map([
-                  ['204', ['method.response.header.Access-Control-Allow-Origin', 'method.response.header.Access-Control-Allow-Methods', 'method.response.header.Vary']],
+                  [
+                    '204',
+                    [
+                      'method.response.header.Access-Control-Allow-Origin',
+                      'method.response.header.Access-Control-Allow-Methods',
+                      'method.response.header.Vary',
+                    ],
+                  ],
                 ]),
               },
             ],
@@ -268,11 +283,19 @@ describe('the local API gateway', () => {
 
   test('a body over the gateway limit gets its 413 (with CORS); over the handler limit, the handler 413', async () => {
     const before = await count();
-    const gateway = await fetch(preview.contactEndpoint, { method: 'POST', headers: { Origin: site(), 'Content-Type': 'text/plain' }, body: 'x'.repeat(65 * 1024) });
+    const gateway = await fetch(preview.contactEndpoint, {
+      method: 'POST',
+      headers: { Origin: site(), 'Content-Type': 'text/plain' },
+      body: 'x'.repeat(65 * 1024),
+    });
     expect(gateway.status).toBe(413);
     expect(gateway.headers.get('access-control-allow-origin')).toBe(site());
     expect(await gateway.json()).toEqual({ message: 'Request Too Long' });
-    const handler = await fetch(preview.contactEndpoint, { method: 'POST', headers: { Origin: site(), 'Content-Type': 'text/plain' }, body: 'x'.repeat(20 * 1024) });
+    const handler = await fetch(preview.contactEndpoint, {
+      method: 'POST',
+      headers: { Origin: site(), 'Content-Type': 'text/plain' },
+      body: 'x'.repeat(20 * 1024),
+    });
     expect(handler.status).toBe(413);
     expect(((await handler.json()) as { error: string }).error).toBe('body_too_large');
     expect(await count()).toBe(before);
@@ -317,7 +340,7 @@ describe('the local API gateway', () => {
 });
 
 describe('the local site', () => {
-  test('files with the objects\' headers, the headers policy, config.json for the local API, /path/ rewriting, the 404 page', async () => {
+  test("files with the objects' headers, the headers policy, config.json for the local API, /path/ rewriting, the 404 page", async () => {
     const css = await fetch(`${preview.siteUrl}/styles.css`);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect(css.headers.get('cache-control')).toBe('no-cache');
@@ -430,10 +453,14 @@ describe('starting and stopping', () => {
   });
 
   test('the CLI prints both URLs, logs one line per API request, stops on SIGINT; a busy port says which and how to change it', async () => {
-    const cli = spawn(process.execPath, ['--require', 'tsx/cjs', 'preview/index.ts', '--no-synth', '--in-memory', '--out-dir', outDir, '--site-port', '0', '--api-port', '0'], {
-      cwd: PROJECT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const cli = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', 'preview/index.ts', '--no-synth', '--in-memory', '--out-dir', outDir, '--site-port', '0', '--api-port', '0'],
+      {
+        cwd: PROJECT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     cli.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     cli.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -457,10 +484,14 @@ describe('starting and stopping', () => {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const port = (busy.address() as AddressInfo).port;
     try {
-      const second = spawn(process.execPath, ['--require', 'tsx/cjs', 'preview/index.ts', '--no-synth', '--in-memory', '--out-dir', outDir, '--site-port', String(port)], {
-        cwd: PROJECT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const second = spawn(
+        process.execPath,
+        ['--require', 'tsx/cjs', 'preview/index.ts', '--no-synth', '--in-memory', '--out-dir', outDir, '--site-port', String(port)],
+        {
+          cwd: PROJECT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let message = '';
       second.stderr.on('data', (chunk: Buffer) => (message += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));

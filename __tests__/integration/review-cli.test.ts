@@ -58,7 +58,10 @@ test('usage and input errors exit 2 with a message', () => {
   const state = join(scratch, 'state.json');
   writeFileSync(state, JSON.stringify({ format_version: '1.0', values: { root_module: {} } }));
   expect(review(['--stack-dir', stackDir, '--plan', state])).toMatchObject({ status: 2, stderr: expect.stringContaining('not of the state') });
-  expect(review(['--stack-dir', stackDir, '--plan', join(scratch, 'missing.json')])).toMatchObject({ status: 2, stderr: expect.stringContaining('cannot read the plan') });
+  expect(review(['--stack-dir', stackDir, '--plan', join(scratch, 'missing.json')])).toMatchObject({
+    status: 2,
+    stderr: expect.stringContaining('cannot read the plan'),
+  });
 });
 
 test('a report that would carry a credential is not written (exit 3)', () => {
@@ -90,20 +93,29 @@ test('by default it synthesizes the app first (cdktf.out of the project), then r
 
 test('--checkov-config writes the config and the stack copy it names, relative to the folder npm was run from', () => {
   const userFolder = mkdtempSync(join(scratch, 'user-'));
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join('scripts', 'review.ts'), '--stack-dir', stackDir, '--checkov-config', 'ci/checkov.yaml'], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', INIT_CWD: userFolder },
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--require', 'tsx/cjs', join('scripts', 'review.ts'), '--stack-dir', stackDir, '--checkov-config', 'ci/checkov.yaml'],
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', INIT_CWD: userFolder },
+      encoding: 'utf8',
+    },
+  );
   expect(result.status).toBe(0);
   expect(result.stdout).toBe('');
-  expect(result.stderr).toMatch(/^review: wrote ci\/checkov\.yaml \(\d+ checkov check\(s\) skipped by design\) and ci\/checkov\.tf\.json; run: checkov --config-file ci\/checkov\.yaml\n$/);
+  expect(result.stderr).toMatch(
+    /^review: wrote ci\/checkov\.yaml \(\d+ checkov check\(s\) skipped by design\) and ci\/checkov\.tf\.json; run: checkov --config-file ci\/checkov\.yaml\n$/,
+  );
   const config = readFileSync(join(userFolder, 'ci', 'checkov.yaml'), 'utf8');
   expect(config).toContain('file:\n  - "ci/checkov.tf.json"\n');
   expect(config).toContain('  - "CKV_AWS_117:(^|/)checkov\\\\.tf\\\\.json$"\n');
   const copy = JSON.parse(readFileSync(join(userFolder, 'ci', 'checkov.tf.json'), 'utf8'));
   expect(copy.terraform.required_version).toBeUndefined();
   expect(Object.keys(copy.resource)).toEqual(Object.keys(JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).resource));
-  expect(review(['--stack-dir', stackDir, '--checkov-config', 'x.yaml', '--plan', 'p.json'])).toMatchObject({ status: 2, stderr: expect.stringContaining('does not take --plan, --out or --strict') });
+  expect(review(['--stack-dir', stackDir, '--checkov-config', 'x.yaml', '--plan', 'p.json'])).toMatchObject({
+    status: 2,
+    stderr: expect.stringContaining('does not take --plan, --out or --strict'),
+  });
   expect(review(['--checkov-config'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--checkov-config needs a value') });
 });

@@ -39,7 +39,10 @@ export function dependencyGraph(doc: TerraformDocument): Map<string, Set<string>
       }
     }
   };
-  for (const [kind, blocks] of [['resource', doc.resource], ['data', doc.data]] as const) {
+  for (const [kind, blocks] of [
+    ['resource', doc.resource],
+    ['data', doc.data],
+  ] as const) {
     for (const [type, byName] of Object.entries(blocks ?? {})) {
       for (const [name, body] of Object.entries(byName)) {
         const self = kind === 'data' ? `data.${type}.${name}` : `${type}.${name}`;

@@ -42,7 +42,7 @@ export function onlyResource(doc: TerraformDocument, type: string): Record<strin
 
 /** `${type}.${name}` of the one resource of a type, as Terraform references it. */
 export function addressOf(doc: TerraformDocument, type: string, kind: 'resource' | 'data' = 'resource'): string {
-  const names = Object.keys((kind === 'resource' ? doc.resource : doc.data ?? {})[type] ?? {});
+  const names = Object.keys((kind === 'resource' ? doc.resource : (doc.data ?? {}))[type] ?? {});
   if (names.length !== 1) throw new Error(`expected exactly one ${type}, found ${names.length}`);
   return kind === 'resource' ? `${type}.${names[0]}` : `data.${type}.${names[0]}`;
 }

@@ -177,7 +177,11 @@ describe('the example with a custom domain on the local AWS', () => {
       );
       const table = (await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }))).Table!;
       const logGroupArn = `arn:aws:logs:${REGION}:${local.accountId}:log-group:/aws/lambda/${fn.FunctionName}`;
-      const statements = (document.Statement as Array<Record<string, unknown>>).map((s) => ({ ...s, Action: [s.Action].flat().sort(), Resource: [s.Resource].flat() }));
+      const statements = (document.Statement as Array<Record<string, unknown>>).map((s) => ({
+        ...s,
+        Action: [s.Action].flat().sort(),
+        Resource: [s.Resource].flat(),
+      }));
       expect(statements).toEqual([
         { Sid: 'StoreSubmissions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [table.TableArn] },
         { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroupArn}:*`] },

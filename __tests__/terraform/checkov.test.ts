@@ -42,7 +42,9 @@ interface Disagreement {
 function disagreements(json: string, verdicts: readonly CheckovVerdict[]): Disagreement[] {
   const report = checkStack(json);
   const theirs = new Map(verdicts.map((v) => [`${v.checkId} ${v.address}`, v.result]));
-  const ours = new Map(report.results.filter((r) => OUR_CHECKOV_IDS.has(r.ruleId)).map((r) => [`${r.ruleId} ${r.address}`, r.status === 'pass' ? 'pass' : 'fail']));
+  const ours = new Map(
+    report.results.filter((r) => OUR_CHECKOV_IDS.has(r.ruleId)).map((r) => [`${r.ruleId} ${r.address}`, r.status === 'pass' ? 'pass' : 'fail']),
+  );
   const found: Disagreement[] = [];
   for (const [key, verdict] of ours) {
     const [ruleId, address] = key.split(' ') as [string, string];
@@ -100,7 +102,12 @@ describe('checkov on every documented configuration', () => {
     // The skips hide those checks and nothing else (a skip covers a check id in this file, passes included).
     const skipped = new Set(configured.files.skips.map((skip) => skip.checkId));
     const key = (v: CheckovVerdict): string => `${v.result} ${v.checkId} ${v.address}`;
-    expect(configured.verdicts.map(key).sort()).toEqual(plain.verdicts.filter((v) => !skipped.has(v.checkId)).map(key).sort());
+    expect(configured.verdicts.map(key).sort()).toEqual(
+      plain.verdicts
+        .filter((v) => !skipped.has(v.checkId))
+        .map(key)
+        .sort(),
+    );
   });
 
   test('every row of the README agreement table is a disagreement seen above', () => {

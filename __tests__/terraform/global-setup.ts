@@ -6,7 +6,5 @@ import { ensureTerraformToolchain } from '../../scripts/terraform-toolchain';
  */
 export default async function globalSetup(): Promise<void> {
   const toolchain = await ensureTerraformToolchain();
-  process.stderr.write(
-    `terraform suite: ${toolchain.cli} ${toolchain.cliVersion}, AWS provider ${toolchain.awsProviderVersion ?? 'from the registry'}\n`,
-  );
+  process.stderr.write(`terraform suite: ${toolchain.cli} ${toolchain.cliVersion}, AWS provider ${toolchain.awsProviderVersion ?? 'from the registry'}\n`);
 }

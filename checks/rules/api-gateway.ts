@@ -38,7 +38,8 @@ export const stageXray: Rule = {
   ruleSet: 'checkov',
   title: 'API Gateway stage has X-Ray tracing enabled (xray_tracing_enabled)',
   resourceTypes: STAGE,
-  check: (stage) => (stage.body.xray_tracing_enabled === true ? pass('xray_tracing_enabled = true') : fail(`xray_tracing_enabled is ${show(stage.body.xray_tracing_enabled)}`)),
+  check: (stage) =>
+    stage.body.xray_tracing_enabled === true ? pass('xray_tracing_enabled = true') : fail(`xray_tracing_enabled is ${show(stage.body.xray_tracing_enabled)}`),
 };
 
 /**
@@ -55,7 +56,11 @@ export const stageThrottling: Rule = {
     const settings = methodSettingsOf(stack, stage);
     const all = settings.find((s) => s.body.method_path === '*/*');
     if (!all) {
-      return fail(settings.length === 0 ? 'no aws_api_gateway_method_settings for this stage' : `method settings ${settings.map((s) => s.address).join(', ')} exist but none with method_path "*/*"`);
+      return fail(
+        settings.length === 0
+          ? 'no aws_api_gateway_method_settings for this stage'
+          : `method settings ${settings.map((s) => s.address).join(', ')} exist but none with method_path "*/*"`,
+      );
     }
     const rate = all.get('settings.throttling_rate_limit');
     const burst = all.get('settings.throttling_burst_limit');
@@ -73,7 +78,9 @@ export const dataTraceOff: Rule = {
   resourceTypes: ['aws_api_gateway_method_settings'],
   check: (settings) => {
     const trace = settings.get('settings.data_trace_enabled');
-    return trace === true ? fail('settings.data_trace_enabled = true: request and response bodies (personal data) go to CloudWatch') : pass(`settings.data_trace_enabled is ${show(trace)}`);
+    return trace === true
+      ? fail('settings.data_trace_enabled = true: request and response bodies (personal data) go to CloudWatch')
+      : pass(`settings.data_trace_enabled is ${show(trace)}`);
   },
 };
 
@@ -117,7 +124,8 @@ export const methodNotOpen: Rule = {
     const { http_method: verb, authorization, api_key_required: apiKey } = method.body;
     if (verb === 'OPTIONS') return pass('OPTIONS (CORS preflight) is exempt: browsers send preflights without credentials');
     if (authorization === undefined) return fail('authorization is not set');
-    if (authorization === 'NONE' && apiKey !== true) return fail(`${String(verb)} has authorization "NONE" and api_key_required ${show(apiKey)}: anyone may call it`);
+    if (authorization === 'NONE' && apiKey !== true)
+      return fail(`${String(verb)} has authorization "NONE" and api_key_required ${show(apiKey)}: anyone may call it`);
     return pass(`${String(verb)} has authorization ${show(authorization)}${apiKey === true ? ' and requires an API key' : ''}`);
   },
 };
@@ -144,7 +152,9 @@ export const methodCognito: Rule = {
   check: (method) => {
     if (method.body.http_method === 'OPTIONS') return undefined;
     const authorization = method.body.authorization;
-    return authorization === 'COGNITO_USER_POOLS' ? pass('authorization = "COGNITO_USER_POOLS"') : fail(`${String(method.body.http_method)} has authorization ${show(authorization)}, not "COGNITO_USER_POOLS"`);
+    return authorization === 'COGNITO_USER_POOLS'
+      ? pass('authorization = "COGNITO_USER_POOLS"')
+      : fail(`${String(method.body.http_method)} has authorization ${show(authorization)}, not "COGNITO_USER_POOLS"`);
   },
 };
 

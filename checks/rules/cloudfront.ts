@@ -37,7 +37,9 @@ export const s3OriginAccess: Rule = {
       if (typeof oacId === 'string' && oacId !== '') {
         const oac = stack.referencedBy(oacId).find((r) => r.type === 'aws_cloudfront_origin_access_control');
         if (oac && (oac.body.signing_behavior !== 'always' || oac.body.origin_access_control_origin_type !== 's3')) {
-          return fail(`origin "${id}" uses ${oac.address} with signing_behavior ${show(oac.body.signing_behavior)} and origin type ${show(oac.body.origin_access_control_origin_type)}; S3 needs "always" and "s3"`);
+          return fail(
+            `origin "${id}" uses ${oac.address} with signing_behavior ${show(oac.body.signing_behavior)} and origin type ${show(oac.body.origin_access_control_origin_type)}; S3 needs "always" and "s3"`,
+          );
         }
         notes.push(`origin "${id}" uses origin_access_control_id${oac ? ` ${oac.address} (s3, always)` : ''}`);
         continue;
@@ -73,7 +75,9 @@ function minimumTls(distribution: ResourceView): RuleOutcome {
   const certificate = blocks(distribution.body.viewer_certificate)[0];
   if (!certificate) return fail('viewer_certificate is missing');
   if (certificate.cloudfront_default_certificate === true) {
-    return fail('viewer_certificate.cloudfront_default_certificate = true: with the *.cloudfront.net certificate CloudFront keeps TLSv1 as the minimum protocol');
+    return fail(
+      'viewer_certificate.cloudfront_default_certificate = true: with the *.cloudfront.net certificate CloudFront keeps TLSv1 as the minimum protocol',
+    );
   }
   const version = certificate.minimum_protocol_version;
   return typeof version === 'string' && /^TLSv1\.[23]_\d{4}$/.test(version)
@@ -148,12 +152,4 @@ export const webAcl: Rule[] = sameCheck(
   },
 );
 
-export const cloudfrontRules: Rule[] = [
-  s3OriginAccess,
-  viewerHttps,
-  ...viewerTls12,
-  responseHeadersPolicy,
-  defaultRootObject,
-  ...accessLogging,
-  ...webAcl,
-];
+export const cloudfrontRules: Rule[] = [s3OriginAccess, viewerHttps, ...viewerTls12, responseHeadersPolicy, defaultRootObject, ...accessLogging, ...webAcl];

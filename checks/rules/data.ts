@@ -37,9 +37,7 @@ export const logGroupRetention: Rule = {
   resourceTypes: ['aws_cloudwatch_log_group'],
   check: (group) => {
     const days = group.body.retention_in_days;
-    return typeof days === 'number' && days > 0
-      ? pass(`retention_in_days = ${days}`)
-      : fail(`retention_in_days is ${show(days)}: events are kept forever`);
+    return typeof days === 'number' && days > 0 ? pass(`retention_in_days = ${days}`) : fail(`retention_in_days is ${show(days)}: events are kept forever`);
   },
 };
 

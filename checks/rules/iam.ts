@@ -124,7 +124,9 @@ export const noManagedPolicies: Rule = {
     const managed: string[] = [];
     const unknown: string[] = [];
     if (PRINCIPALS.includes(resource.type)) {
-      attachments = Object.keys(ATTACHMENTS).flatMap((type) => stack.ofType(type)).filter((a) => attachesTo(a, resource, stack));
+      attachments = Object.keys(ATTACHMENTS)
+        .flatMap((type) => stack.ofType(type))
+        .filter((a) => attachesTo(a, resource, stack));
       for (const arn of stringList(resource.body.managed_policy_arns)) {
         const kind = awsManaged(arn, stack);
         if (kind === 'yes') managed.push(`managed_policy_arns ${arn}`);
@@ -143,7 +145,11 @@ export const noManagedPolicies: Rule = {
     }
     if (managed.length > 0) return fail(`AWS managed policies attached: ${managed.join(', ')}`);
     if (unknown.length > 0) return fail(`cannot tell whether these are AWS managed policies: ${unknown.join(', ')}`);
-    return pass(attachments.length === 0 && PRINCIPALS.includes(resource.type) ? 'no managed policy attached' : `attachments ${attachments.map((a) => a.address).join(', ')} are customer managed`);
+    return pass(
+      attachments.length === 0 && PRINCIPALS.includes(resource.type)
+        ? 'no managed policy attached'
+        : `attachments ${attachments.map((a) => a.address).join(', ')} are customer managed`,
+    );
   },
 };
 

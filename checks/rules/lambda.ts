@@ -29,15 +29,15 @@ export const LAMBDA_RUNTIME_DEPRECATION: Readonly<Record<string, string | null>>
   'python3.7': '2023-12-04',
   'python3.6': '2022-07-18',
   'python2.7': '2021-07-15',
-  'java25': null,
-  'java21': null,
-  'java17': null,
-  'java11': null,
+  java25: null,
+  java21: null,
+  java17: null,
+  java11: null,
   'java8.al2': null,
-  'java8': '2024-01-08',
-  'dotnet10': null,
-  'dotnet8': '2026-11-10',
-  'dotnet6': '2024-12-20',
+  java8: '2024-01-08',
+  dotnet10: null,
+  dotnet8: '2026-11-10',
+  dotnet6: '2024-12-20',
   'dotnetcore3.1': '2023-04-03',
   'ruby3.4': null,
   'ruby3.3': null,
@@ -45,7 +45,7 @@ export const LAMBDA_RUNTIME_DEPRECATION: Readonly<Record<string, string | null>>
   'ruby2.7': '2023-12-07',
   'provided.al2023': null,
   'provided.al2': null,
-  'provided': '2024-01-08',
+  provided: '2024-01-08',
   'go1.x': '2024-01-08',
 };
 
@@ -60,7 +60,8 @@ export function lambdaRuntimeRule(asOf: () => Date = () => new Date()): Rule {
       if (fn.body.package_type === 'Image') return undefined;
       const runtime = fn.body.runtime;
       if (typeof runtime !== 'string') return fail(`runtime is ${show(runtime)}`);
-      if (!(runtime in LAMBDA_RUNTIME_DEPRECATION)) return fail(`runtime "${runtime}" is not a runtime this check knows (checks/rules/lambda.ts LAMBDA_RUNTIME_DEPRECATION)`);
+      if (!(runtime in LAMBDA_RUNTIME_DEPRECATION))
+        return fail(`runtime "${runtime}" is not a runtime this check knows (checks/rules/lambda.ts LAMBDA_RUNTIME_DEPRECATION)`);
       const date = LAMBDA_RUNTIME_DEPRECATION[runtime];
       const today = asOf().toISOString().slice(0, 10);
       if (date !== null && date <= today) return fail(`runtime "${runtime}" was deprecated on ${date}`);
@@ -169,7 +170,9 @@ export const functionEnvironmentKms: Rule = {
   check: (fn) => {
     if (fn.get('environment.variables') === undefined) return undefined;
     const key = fn.body.kms_key_arn;
-    return typeof key === 'string' && key !== '' ? pass(`kms_key_arn = ${show(key)}`) : fail('kms_key_arn is not set: the environment is encrypted with the AWS managed key');
+    return typeof key === 'string' && key !== ''
+      ? pass(`kms_key_arn = ${show(key)}`)
+      : fail('kms_key_arn is not set: the environment is encrypted with the AWS managed key');
   },
 };
 
@@ -181,7 +184,9 @@ export const functionReservedConcurrency: Rule = {
   resourceTypes: FUNCTION,
   check: (fn) => {
     const reserved = fn.body.reserved_concurrent_executions;
-    return typeof reserved === 'number' && reserved >= 0 ? pass(`reserved_concurrent_executions = ${reserved}`) : fail(`reserved_concurrent_executions is ${show(reserved)}`);
+    return typeof reserved === 'number' && reserved >= 0
+      ? pass(`reserved_concurrent_executions = ${reserved}`)
+      : fail(`reserved_concurrent_executions is ${show(reserved)}`);
   },
 };
 
@@ -200,7 +205,8 @@ export const permissionSourceArn: Rule = {
     if (typeof principal !== 'string') return fail(`principal is ${show(principal)}`);
     if (!principal.endsWith('.amazonaws.com') && !isExpression(principal)) return undefined;
     const source = permission.body.source_arn;
-    if (typeof source !== 'string' || source === '') return fail(`principal "${principal}" with no source_arn: any ${principal} resource of any account may invoke the function`);
+    if (typeof source !== 'string' || source === '')
+      return fail(`principal "${principal}" with no source_arn: any ${principal} resource of any account may invoke the function`);
     if (source === '*' || /^arn:aws[a-z-]*:[a-z0-9-]+:\*?:\*?:\*$/.test(source)) return fail(`source_arn is ${show(source)}, which scopes nothing`);
     return pass(`principal "${principal}" limited to source_arn ${show(source)}`);
   },

@@ -51,7 +51,9 @@ export const bucketHasPublicAccessBlock: Rule = {
     const good = blocksOfBucket.find((b) => b.body.block_public_acls === true && b.body.block_public_policy === true);
     return good
       ? pass(`${good.address} references it with block_public_acls and block_public_policy true`)
-      : fail(`${blocksOfBucket[0].address} references it but block_public_acls is ${show(blocksOfBucket[0].body.block_public_acls)} and block_public_policy is ${show(blocksOfBucket[0].body.block_public_policy)}`);
+      : fail(
+          `${blocksOfBucket[0].address} references it but block_public_acls is ${show(blocksOfBucket[0].body.block_public_acls)} and block_public_policy is ${show(blocksOfBucket[0].body.block_public_policy)}`,
+        );
   },
 };
 
@@ -88,7 +90,9 @@ export const bucketAclsDisabled: Rule = {
     // checkov reads the ownership controls themselves; the bucket is checked too, so that a bucket without any fails.
     if (resource.type === 'aws_s3_bucket_ownership_controls') {
       const ownership = resource.get('rule.object_ownership');
-      return ownership === 'BucketOwnerEnforced' ? pass('object_ownership = "BucketOwnerEnforced"') : fail(`object_ownership is ${show(ownership)}, not "BucketOwnerEnforced"`);
+      return ownership === 'BucketOwnerEnforced'
+        ? pass('object_ownership = "BucketOwnerEnforced"')
+        : fail(`object_ownership is ${show(ownership)}, not "BucketOwnerEnforced"`);
     }
     const controls = bucketResources(stack, resource, 'aws_s3_bucket_ownership_controls');
     if (controls.length === 0) return fail('no aws_s3_bucket_ownership_controls references this bucket');
@@ -135,10 +139,14 @@ export const bucketRequiresTls: Rule = {
         return s.effect === 'Deny' && anyone && allActions && insecure && bucketLevel && objectLevel;
       });
       if (denies) {
-        return pass(`${document.source} ${statementName(denies, document.statements.indexOf(denies))} denies s3:* to "*" when aws:SecureTransport is false, on the bucket and its objects`);
+        return pass(
+          `${document.source} ${statementName(denies, document.statements.indexOf(denies))} denies s3:* to "*" when aws:SecureTransport is false, on the bucket and its objects`,
+        );
       }
     }
-    return fail(`${policies.map((p) => p.address).join(', ')} has no statement that denies s3:* to "*" on the bucket and its objects when aws:SecureTransport is false`);
+    return fail(
+      `${policies.map((p) => p.address).join(', ')} has no statement that denies s3:* to "*" on the bucket and its objects when aws:SecureTransport is false`,
+    );
   },
 };
 
@@ -155,7 +163,9 @@ export const bucketPolicyNoWildcardPrincipal: Rule = {
       .map((s, i) => ({ s, i }))
       .filter(({ s }) => s.effect === 'Allow' && (s.principals.some((p) => p.identifiers.includes('*')) || (s.notPrincipals ?? []).length > 0));
     return open.length === 0
-      ? pass(`${document.source}: every Allow statement names its principals (${document.statements.filter((s) => s.effect === 'Allow').length} Allow statements)`)
+      ? pass(
+          `${document.source}: every Allow statement names its principals (${document.statements.filter((s) => s.effect === 'Allow').length} Allow statements)`,
+        )
       : fail(`${document.source}: ${open.map(({ s, i }) => statementName(s, i)).join(', ')} allows principal "*" (or uses NotPrincipal)`);
   },
 };

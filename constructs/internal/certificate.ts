@@ -18,10 +18,7 @@ export interface DnsValidatedCertificate {
  * through CNAME records in the hosted zone `zoneId`. Ids: `certificate`, `certificate-validation-record`,
  * `certificate-validation` (Terraform names: keep them stable).
  */
-export function dnsValidatedCertificate(
-  scope: Construct,
-  options: { names: string[]; zoneId: string; provider?: TerraformProvider },
-): DnsValidatedCertificate {
+export function dnsValidatedCertificate(scope: Construct, options: { names: string[]; zoneId: string; provider?: TerraformProvider }): DnsValidatedCertificate {
   const { names, zoneId, provider } = options;
   const certificate = new AcmCertificate(scope, 'certificate', {
     provider,

@@ -50,7 +50,6 @@ const ORIGIN_SHAPE = 'scheme://host[:port], no path or trailing slash';
 // RFC 9110 token characters, minus the single quote (values are wrapped in '...' for API Gateway).
 const HEADER_NAME = /^[A-Za-z0-9!#$%&*+.^_`|~-]+$/;
 
-
 /**
  * Validates and normalises a list of CORS origins: each must be `http(s)://host[:port]` with
  * nothing after it, where host is a DNS name (ASCII/punycode), `localhost`, an IPv4 address or a
@@ -88,7 +87,6 @@ export function validateOrigins(origins: readonly string[], construct: string, p
   }
   return result;
 }
-
 
 /**
  * Validates methods against {@link CORS_METHODS} (any case), upper-cases and deduplicates them
@@ -256,9 +254,7 @@ function literalParts(value: string): string[] {
 export function gatewayResponseParameters(config: CorsConfig): Record<string, string> {
   const p: Record<string, string> = {};
   const h = (name: string) => `gatewayresponse.header.${name}`;
-  p[h('Access-Control-Allow-Origin')] = variesByOrigin(config)
-    ? 'method.request.header.Origin'
-    : quoteHeaderValue(config.origins[0]);
+  p[h('Access-Control-Allow-Origin')] = variesByOrigin(config) ? 'method.request.header.Origin' : quoteHeaderValue(config.origins[0]);
   if (config.allowCredentials) p[h('Access-Control-Allow-Credentials')] = quoteHeaderValue('true');
   if (config.exposeHeaders.length > 0) p[h('Access-Control-Expose-Headers')] = quoteHeaderValue(config.exposeHeaders.join(','));
   if (variesByOrigin(config)) p[h('Vary')] = quoteHeaderValue('Origin');

@@ -68,7 +68,10 @@ function pathHash(path: string[]): string {
 }
 
 function readableName(parts: string[]): string {
-  return parts.join('-').replace(/[^A-Za-z0-9-_]/g, '-').replace(/-+/g, '-');
+  return parts
+    .join('-')
+    .replace(/[^A-Za-z0-9-_]/g, '-')
+    .replace(/-+/g, '-');
 }
 
 /** Turns a DNS name into a construct id fragment: `www.example.com` -> `www-example-com`. */

@@ -22,7 +22,8 @@ export function checkHsts(props: { securityHeaders?: boolean; hstsIncludeSubdoma
   const includeSubdomains = props.hstsIncludeSubdomains ?? false;
   if (typeof includeSubdomains !== 'boolean') throw new PropError('StaticSite', 'hstsIncludeSubdomains', 'must be a boolean');
   if (!(props.securityHeaders ?? true)) {
-    if (props.hstsIncludeSubdomains !== undefined) throw new PropError('StaticSite', 'hstsIncludeSubdomains', 'needs securityHeaders (no HSTS header is sent without it)');
+    if (props.hstsIncludeSubdomains !== undefined)
+      throw new PropError('StaticSite', 'hstsIncludeSubdomains', 'needs securityHeaders (no HSTS header is sent without it)');
     return undefined;
   }
   return { maxAgeSeconds: HSTS_MAX_AGE_SECONDS, includeSubdomains };

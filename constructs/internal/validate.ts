@@ -97,7 +97,11 @@ export function checkDomainAndZone(construct: string, props: DomainProps, extra:
   checkDomainName(construct, 'domainName', props.domainName);
   extra.names.forEach((name) => checkDomainName(construct, extra.prop, name));
   if (props.hostedZoneId === undefined && props.hostedZoneName === undefined) {
-    throw new PropError(construct, 'hostedZoneId', `or hostedZoneName is required with domainName "${props.domainName}": the DNS validation and alias records go there`);
+    throw new PropError(
+      construct,
+      'hostedZoneId',
+      `or hostedZoneName is required with domainName "${props.domainName}": the DNS validation and alias records go there`,
+    );
   }
   if (props.hostedZoneId !== undefined && props.hostedZoneName !== undefined) {
     throw new PropError(construct, 'hostedZoneId', 'and hostedZoneName are exclusive: give one');
@@ -109,7 +113,8 @@ export function checkDomainAndZone(construct: string, props: DomainProps, extra:
     checkDomainName(construct, 'hostedZoneName', props.hostedZoneName.replace(/\.$/, ''));
     const names: [string, string][] = [[props.domainName, 'domainName'], ...extra.names.map((name): [string, string] => [name, extra.prop])];
     for (const [name, prop] of names) {
-      if (isConcrete(name) && !isInZone(name, props.hostedZoneName)) throw new PropError(construct, prop, `"${name}" is not in hosted zone "${props.hostedZoneName}"`);
+      if (isConcrete(name) && !isInZone(name, props.hostedZoneName))
+        throw new PropError(construct, prop, `"${name}" is not in hosted zone "${props.hostedZoneName}"`);
     }
   }
 }
@@ -126,7 +131,11 @@ export function checkWebAclArn(construct: string, prop: string, arn: string | un
   if (scope === 'CLOUDFRONT') {
     if (!parts) throw new PropError(construct, prop, `"${arn}" is not a WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)`);
     if (parts[3] === 'regional') {
-      throw new PropError(construct, prop, `"${arn}" is a REGIONAL web ACL; CloudFront needs a CLOUDFRONT-scope one (arn:aws:wafv2:us-east-1:<account>:global/webacl/...)`);
+      throw new PropError(
+        construct,
+        prop,
+        `"${arn}" is a REGIONAL web ACL; CloudFront needs a CLOUDFRONT-scope one (arn:aws:wafv2:us-east-1:<account>:global/webacl/...)`,
+      );
     }
     if (parts[1] !== 'us-east-1') throw new PropError(construct, prop, `is in ${parts[1]}; CLOUDFRONT-scope web ACLs are in us-east-1`);
   } else {

@@ -19,10 +19,7 @@ export interface ViewerRequestFunctionOptions {
  */
 export function viewerRequestFunctionCode(options: ViewerRequestFunctionOptions): string {
   const redirects = options.canonicalHost && options.redirectHosts.length > 0;
-  const lines = [
-    'function handler(event) {',
-    '  var request = event.request;',
-  ];
+  const lines = ['function handler(event) {', '  var request = event.request;'];
   if (redirects) {
     lines.push(
       `  var redirectHosts = ${JSON.stringify(options.redirectHosts)};`,

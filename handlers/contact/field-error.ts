@@ -10,11 +10,4 @@ export interface FieldError {
 }
 
 export type FieldErrorCode =
-  | 'required'
-  | 'not_text'
-  | 'too_long'
-  | 'control_characters'
-  | 'invalid_email'
-  | 'invalid_phone'
-  | 'invalid_key'
-  | 'file_not_accepted';
+  'required' | 'not_text' | 'too_long' | 'control_characters' | 'invalid_email' | 'invalid_phone' | 'invalid_key' | 'file_not_accepted';

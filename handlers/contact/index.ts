@@ -3,15 +3,7 @@ import { parseBody } from './body';
 import { readConfig } from './config';
 import { logEvent } from './log';
 import { readRequest, type ApiGatewayEvent } from './parse';
-import {
-  errorResponse,
-  prefersHtml,
-  RETRY_AFTER_SECONDS,
-  successResponse,
-  thankYouLocation,
-  type ApiGatewayResult,
-  type ResponseContext,
-} from './respond';
+import { errorResponse, prefersHtml, RETRY_AFTER_SECONDS, successResponse, thankYouLocation, type ApiGatewayResult, type ResponseContext } from './respond';
 import { createDynamoDbStore, submissionIdFor } from './store';
 import { isHoneypotFilled, readIdempotencyKey, validateSubmission } from './validate';
 
@@ -24,8 +16,7 @@ export interface LambdaContext {
 
 // Read once per container; a bad setting is logged here once, and every request then answers 500.
 const config = readConfig(process.env);
-const store =
-  config.problems.length === 0 ? createDynamoDbStore({ tableName: config.tableName!, region: config.region! }) : undefined;
+const store = config.problems.length === 0 ? createDynamoDbStore({ tableName: config.tableName!, region: config.region! }) : undefined;
 if (store === undefined) logEvent('error', { event: 'config_invalid', problems: config.problems });
 
 interface Handled {

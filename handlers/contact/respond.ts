@@ -75,11 +75,7 @@ export function successResponse(id: string, context: ResponseContext, redirectTo
  * Where a no-JavaScript form submission goes: `THANK_YOU_URL` when absolute, else that path on the site the
  * form came from (its Origin, or its Referer's origin), only when that site is an allowed origin.
  */
-export function thankYouLocation(
-  thankYouUrl: string,
-  allowlist: OriginAllowlist | undefined,
-  headers: ReadonlyMap<string, string>,
-): string | undefined {
+export function thankYouLocation(thankYouUrl: string, allowlist: OriginAllowlist | undefined, headers: ReadonlyMap<string, string>): string | undefined {
   if (isAbsoluteHttpUrl(thankYouUrl)) return thankYouUrl;
   const site = headers.get('origin') ?? originOf(headers.get('referer'));
   if (site === undefined || allowlist === undefined || !isOriginAllowed(allowlist, site)) return undefined;
@@ -108,9 +104,7 @@ export function prefersHtml(accept: string | undefined): boolean {
   const qualityOf = (mediaType: string): number => {
     const [major] = mediaType.split('/');
     const match =
-      ranges.find((range) => range.type === mediaType) ??
-      ranges.find((range) => range.type === `${major}/*`) ??
-      ranges.find((range) => range.type === '*/*');
+      ranges.find((range) => range.type === mediaType) ?? ranges.find((range) => range.type === `${major}/*`) ?? ranges.find((range) => range.type === '*/*');
     return match?.quality ?? 0;
   };
   return qualityOf('text/html') > qualityOf('application/json');

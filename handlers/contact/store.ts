@@ -1,10 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CONTACT_FIELD_NAMES, MAX_USER_AGENT_LENGTH } from './fields';
 import type { Submission } from './validate';
 
@@ -101,9 +96,7 @@ export function createDynamoDbStore(options: { tableName: string; region: string
       if (existing === undefined) {
         // Emulators (dynalite) ignore ReturnValuesOnConditionCheckFailure; read the item instead.
         try {
-          const read = await client.send(
-            new GetItemCommand({ TableName: options.tableName, Key: { id: { S: record.id } }, ConsistentRead: true }),
-          );
+          const read = await client.send(new GetItemCommand({ TableName: options.tableName, Key: { id: { S: record.id } }, ConsistentRead: true }));
           existing = read.Item;
         } catch (error) {
           return classifyFailure(error);

@@ -17,9 +17,7 @@ export type Submission = { readonly [name in ContactFieldName]?: string } & {
   readonly email: string;
 };
 
-export type ValidationResult =
-  | { readonly ok: true; readonly submission: Submission }
-  | { readonly ok: false; readonly errors: readonly FieldError[] };
+export type ValidationResult = { readonly ok: true; readonly submission: Submission } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 /** Fields -> a submission holding only the known fields, or every problem found. Unknown fields are ignored. */
 export function validateSubmission(fields: ReadonlyMap<string, unknown>): ValidationResult {
@@ -102,9 +100,7 @@ export function isHoneypotFilled(fields: ReadonlyMap<string, unknown>): boolean 
   return typeof value !== 'string' || value.trim() !== '';
 }
 
-export type IdempotencyKeyResult =
-  | { readonly ok: true; readonly key: string | undefined }
-  | { readonly ok: false; readonly error: FieldError };
+export type IdempotencyKeyResult = { readonly ok: true; readonly key: string | undefined } | { readonly ok: false; readonly error: FieldError };
 
 /** The client's idempotency key: the `Idempotency-Key` header, else the body's submission id, else none. */
 export function readIdempotencyKey(headers: ReadonlyMap<string, string>, fields: ReadonlyMap<string, unknown>): IdempotencyKeyResult {

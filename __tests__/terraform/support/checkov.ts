@@ -109,7 +109,8 @@ function addressResolver(json: string): (resource: string) => string {
     if (known.has(resource) || resource.startsWith('provider.')) return resource;
     if (known.has(`data.${resource}`)) return `data.${resource}`;
     const candidates = byName.get(resource) ?? [];
-    if (candidates.length !== 1) throw new Error(`checkov named "${resource}", which is ${candidates.length === 0 ? 'no' : 'more than one'} resource of the stack`);
+    if (candidates.length !== 1)
+      throw new Error(`checkov named "${resource}", which is ${candidates.length === 0 ? 'no' : 'more than one'} resource of the stack`);
     return candidates[0]!;
   };
 }
