@@ -29,15 +29,6 @@ import { viewerRequestFunctionCode } from './internal/viewer-request-function';
 import { checkGeneratedFileKey, checkPageValue, GeneratedSiteFile, resolveStaticSiteProps, StaticSiteProps, StaticSiteSettings } from './static-site-props';
 import { suppressStaticSiteRules } from './static-site-suppressions';
 
-export type {
-  GeneratedSiteFile,
-  PriceClass,
-  StaticSiteAccessLogging,
-  StaticSiteBucketAccessLogging,
-  StaticSiteProps,
-  StaticSiteUpload,
-} from './static-site-props';
-
 // AWS's managed cache policy for static content (gzip + brotli, no cookies or query strings in the key).
 const CACHING_OPTIMIZED_POLICY_NAME = 'Managed-CachingOptimized';
 const SITE_ORIGIN_ID = 'site-bucket';

@@ -2,7 +2,8 @@
 // as BENCH_UPLOAD says: 'objects' (default) or 'sync'.
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { StaticSite, StaticSiteUpload } from '../../constructs/static-site';
+import { StaticSite } from '../../constructs/static-site';
+import type { StaticSiteUpload } from '../../constructs/static-site-props';
 
 const siteDir = process.env.BENCH_SITE_DIR;
 if (!siteDir) throw new Error('BENCH_SITE_DIR is not set');
