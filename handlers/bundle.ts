@@ -5,10 +5,11 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { createZip } from './zip';
 
 /**
- * Builds the contact handler's Lambda zip at synth time: esbuild bundles `contact/index` into one minified
- * CommonJS file, which goes into a byte-deterministic zip as `index.js`.
+ * Builds the handlers' Lambda zips at synth time: esbuild bundles `<handler>/index` (`contact/`, the form's
+ * handler, or `notify/`, the notifier of new submissions) into one minified CommonJS file, which goes into a
+ * byte-deterministic zip as `index.js`. Each handler has its own zip and so its own `source_code_hash`.
  *
- * The AWS SDK is bundled by default. Measured (bench/handler-results.md): the zip is about 107 KB with the
+ * The AWS SDK is bundled by default. Measured (bench/handler-results.md): the contact zip is about 107 KB with the
  * DynamoDB client bundled and about 6.4 KB without it; the cold start of either is about the same. Bundled,
  * because the function then runs the SDK version this package was tested with (pinned by the lock file), not
  * whichever one the runtime ships that month, at the cost of ~100 KB that is far below any Lambda limit.
@@ -31,15 +32,36 @@ export interface BundleOptions {
   readonly sdk?: 'bundled' | 'external';
 }
 
-export interface ContactHandlerBundle {
+/** The handlers this file bundles: each a folder beside it with an `index.ts` that exports `handler`. */
+export type HandlerName = 'contact' | 'notify';
+
+/** The zip's file name in its folder, per handler. */
+const ZIP_FILE_NAMES: { readonly [name in HandlerName]: string } = {
+  contact: 'contact-handler.zip',
+  notify: 'notify-handler.zip',
+};
+
+export interface HandlerBundle {
   readonly zipPath: string;
   /** Base64 SHA-256 of the zip: what `aws_lambda_function.source_code_hash` expects. */
   readonly sourceCodeHash: string;
   readonly sizeBytes: number;
 }
 
+export type ContactHandlerBundle = HandlerBundle;
+
+/** Bundles the contact form's handler and writes its zip (see bundleHandler). */
+export function bundleContactHandler(options: BundleOptions = {}): HandlerBundle {
+  return bundleHandler('contact', options);
+}
+
+/** Bundles the notifier (DynamoDB Streams -> SNS) and writes its zip (see bundleHandler). */
+export function bundleNotifyHandler(options: BundleOptions = {}): HandlerBundle {
+  return bundleHandler('notify', options);
+}
+
 /**
- * Bundles the handler and writes the zip (synchronous: constructs call it in their constructor).
+ * Bundles a handler and writes the zip (synchronous: constructs call it in their constructor).
  *
  * esbuild takes most of a synth's time, so the zip of an earlier build is reused when every file that
  * build read (from esbuild's metafile) is unchanged and so is the project's package-lock.json (an install
@@ -47,12 +69,14 @@ export interface ContactHandlerBundle {
  * reused. "Unchanged" is the same content for the handler's own sources, and the same size, mtime and
  * ctime for the ~900 files under node_modules (the SDK): those are pinned by the lock file, and reading
  * and hashing them all took longer than the rest of the cache check together; any write to one
- * (patch-package, a reinstall) still changes its ctime.
+ * (patch-package, a reinstall) still changes its ctime. Each handler has its own cache record (named by its
+ * entry file).
  */
-export function bundleContactHandler(options: BundleOptions = {}): ContactHandlerBundle {
+export function bundleHandler(name: HandlerName, options: BundleOptions = {}): HandlerBundle {
   const sdk = options.sdk ?? 'bundled';
-  const entry = findHandlerEntry();
+  const entry = findHandlerEntry(name);
   // esbuild's version from its package.json: loading esbuild itself is only needed for a build.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON file read on demand, not a module import
   const esbuildVersion = (require('esbuild/package.json') as { version: string }).version;
   const cacheFile = join(CACHE_DIR, `${sha256Hex(`${entry}\0${sdk}\0${esbuildVersion}`).slice(0, 16)}.json`);
   const lockFile = findLockFile(entry);
@@ -64,12 +88,12 @@ export function bundleContactHandler(options: BundleOptions = {}): ContactHandle
     zip = cached;
   } else {
     const built = buildScript(entry, sdk);
-    zip = createZip([{ name: 'index.js', data: built.script }]);
+    zip = zipOf(built.script);
     if (lockHash !== undefined) writeCachedBuild(cacheFile, lockHash, built.inputs, zip);
   }
   const digest = createHash('sha256').update(zip).digest();
   const outDir = options.outDir ?? join(tmpdir(), 'cdktf-contact-handler', digest.toString('hex').slice(0, 16));
-  const zipPath = join(outDir, 'contact-handler.zip');
+  const zipPath = join(outDir, ZIP_FILE_NAMES[name]);
   if (!existsSync(zipPath) || !readFileSync(zipPath).equals(zip)) writeAtomically(zipPath, zip);
   return { zipPath, sourceCodeHash: digest.toString('base64'), sizeBytes: zip.length };
 }
@@ -85,7 +109,7 @@ interface CachedBuild {
 
 const isUnderNodeModules = (path: string): boolean => path.split(sep).includes('node_modules');
 
-/** What the cache compares for one input file (see bundleContactHandler). */
+/** What the cache compares for one input file (see bundleHandler). */
 function fingerprint(file: string): string {
   if (isUnderNodeModules(file)) {
     const stat = statSync(file);
@@ -144,34 +168,53 @@ function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The zip's bytes, built in memory. */
+/** The zip's bytes, built in memory (no cache). */
+export function buildHandlerZip(name: HandlerName, options: Pick<BundleOptions, 'sdk'> = {}): Buffer {
+  return zipOf(buildHandlerScript(name, options));
+}
+
+/** The contact handler's zip, built in memory. */
 export function buildContactHandlerZip(options: Pick<BundleOptions, 'sdk'> = {}): Buffer {
-  return createZip([{ name: 'index.js', data: buildContactHandlerScript(options) }]);
+  return buildHandlerZip('contact', options);
+}
+
+/** The notifier's zip, built in memory. */
+export function buildNotifyHandlerZip(options: Pick<BundleOptions, 'sdk'> = {}): Buffer {
+  return buildHandlerZip('notify', options);
+}
+
+function zipOf(script: Uint8Array): Buffer {
+  return createZip([{ name: 'index.js', data: script }]);
 }
 
 /**
- * The handler's entry file. The TypeScript source is preferred, also when this file runs compiled from
- * `lib/handlers/` (then the source sits at `<package>/handlers/`): esbuild tree-shakes the SDK's ES modules
- * behind `import`, but tsc's CommonJS `require()` pulls in the whole client (131 KB instead of 107 KB zipped)
- * and gives a different zip. The compiled JavaScript is the last resort.
+ * A handler's entry file (the contact handler's by default). The TypeScript source is preferred, also when this
+ * file runs compiled from `lib/handlers/` (then the source sits at `<package>/handlers/`): esbuild tree-shakes the
+ * SDK's ES modules behind `import`, but tsc's CommonJS `require()` pulls in the whole client (131 KB instead of
+ * 107 KB zipped for the contact handler) and gives a different zip. The compiled JavaScript is the last resort.
  */
-export function findHandlerEntry(): string {
-  const candidates = [
-    join(__dirname, 'contact', 'index.ts'),
-    join(__dirname, '..', '..', 'handlers', 'contact', 'index.ts'),
-    join(__dirname, 'contact', 'index.js'),
-  ];
+export function findHandlerEntry(name: HandlerName = 'contact'): string {
+  const candidates = [join(__dirname, name, 'index.ts'), join(__dirname, '..', '..', 'handlers', name, 'index.ts'), join(__dirname, name, 'index.js')];
   const entry = candidates.find((file) => existsSync(file));
-  if (entry === undefined) throw new Error(`Contact handler source not found; looked for ${candidates.join(', ')}`);
+  if (entry === undefined) {
+    const title = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+    throw new Error(`${title} handler source not found; looked for ${candidates.join(', ')}`);
+  }
   return entry;
 }
 
-/** The bundled handler script (what the zip holds as index.js). */
+/** A bundled handler script (what its zip holds as index.js). */
+export function buildHandlerScript(name: HandlerName, options: Pick<BundleOptions, 'sdk'> = {}): Uint8Array {
+  return buildScript(findHandlerEntry(name), options.sdk ?? 'bundled').script;
+}
+
+/** The bundled contact handler script. */
 export function buildContactHandlerScript(options: Pick<BundleOptions, 'sdk'> = {}): Uint8Array {
-  return buildScript(findHandlerEntry(), options.sdk ?? 'bundled').script;
+  return buildHandlerScript('contact', options);
 }
 
 function buildScript(entry: string, sdk: 'bundled' | 'external'): { script: Uint8Array; inputs: string[] } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild is loaded only when a zip has to be built
   const { buildSync } = require('esbuild') as typeof import('esbuild');
   const handlersDir = dirname(dirname(entry));
   const result = buildSync({
