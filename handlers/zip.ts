@@ -116,8 +116,7 @@ export function readZip(zip: Buffer): ZipEntryInfo[] {
     const commentLength = zip.readUInt16LE(position + 32);
     const localOffset = zip.readUInt32LE(position + 42);
     const name = zip.toString('utf8', position + 46, position + 46 + nameLength);
-    const localDataStart =
-      localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+    const localDataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
     const raw = zip.subarray(localDataStart, localDataStart + compressedSize);
     entries.push({
       name,
