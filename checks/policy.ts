@@ -207,3 +207,26 @@ function fromBlock(block: JsonObject): Statement {
 export function statementName(statement: Statement, index: number): string {
   return statement.sid ? `statement "${statement.sid}"` : `statement #${index + 1}`;
 }
+
+/**
+ * True when the statement denies every principal (`*`) the requests that are not over TLS
+ * (`Bool` `aws:SecureTransport` = `false`), whichever actions and resources it names.
+ */
+export function deniesInsecureTransport(statement: Statement): boolean {
+  return (
+    statement.effect === 'Deny' &&
+    statement.principals.some((p) => p.identifiers.includes('*')) &&
+    statement.conditions.some((c) => c.test === 'Bool' && c.variable === 'aws:SecureTransport' && c.values.includes('false'))
+  );
+}
+
+/** True when one of the statement's `Action` patterns (`*` and `?` wildcards, any case) covers `action`. */
+export function coversAction(statement: Statement, action: string): boolean {
+  return statement.actions.some((pattern) => {
+    const source = pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+      .join('');
+    return new RegExp(`^${source}$`, 'i').test(action);
+  });
+}

@@ -4,7 +4,7 @@
  * bucket: its `bucket` attribute references the bucket (`${aws_s3_bucket.x.id}`), or equals the
  * bucket's literal `bucket` name.
  */
-import { readPolicy, statementName } from '../policy';
+import { deniesInsecureTransport, readPolicy, statementName } from '../policy';
 import { fail, pass, Rule, sameCheck, show } from '../rule';
 import { blocks, ResourceView, StackView } from '../stack-view';
 
@@ -131,12 +131,10 @@ export const bucketRequiresTls: Rule = {
       const document = readPolicy(policy.body.policy, stack, `${policy.address}.policy`);
       if (!document.ok) return fail(document.problem);
       const denies = document.statements.find((s) => {
-        const anyone = s.principals.some((p) => p.identifiers.includes('*'));
         const allActions = s.actions.some((a) => a === 's3:*' || a === '*');
-        const insecure = s.conditions.some((c) => c.test === 'Bool' && c.variable === 'aws:SecureTransport' && c.values.includes('false'));
         const bucketLevel = s.resources.some((r) => isBucketArn(r) && !r.endsWith('/*'));
         const objectLevel = s.resources.some((r) => isBucketArn(r) && r.endsWith('/*'));
-        return s.effect === 'Deny' && anyone && allActions && insecure && bucketLevel && objectLevel;
+        return deniesInsecureTransport(s) && allActions && bucketLevel && objectLevel;
       });
       if (denies) {
         return pass(
