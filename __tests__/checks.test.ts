@@ -259,6 +259,29 @@ const FUNCTION = {
   reserved_concurrent_executions: 5,
 };
 const policy = (statement: object): string => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+const TOPIC = { name: 'messages', kms_master_key_id: ref('aws_kms_key.k', 'arn') };
+const QUEUE = { name: 'failed', sqs_managed_sse_enabled: true };
+/** A Deny of `action` to anyone on `resource` without TLS, as an aws_iam_policy_document statement. */
+const tlsDenyBlock = (action: string, resource: string): object => ({
+  sid: 'DenyInsecureTransport',
+  effect: 'Deny',
+  principals: [{ type: '*', identifiers: ['*'] }],
+  actions: [action],
+  resources: [resource],
+  condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+});
+const tlsDenyJson = (action: string, resource: string): string =>
+  policy({ Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': false } } });
+const STREAM_MAPPING = {
+  event_source_arn: ref('aws_dynamodb_table.t', 'stream_arn'),
+  function_name: ref('aws_lambda_function.f', 'arn'),
+  starting_position: 'LATEST',
+  bisect_batch_on_function_error: true,
+  maximum_retry_attempts: 5,
+  maximum_record_age_in_seconds: 3600,
+  function_response_types: ['ReportBatchItemFailures'],
+  destination_config: [{ on_failure: [{ destination_arn: ref('aws_sqs_queue.failed', 'arn') }] }],
+};
 
 interface Case {
   readonly rule: string;
@@ -613,6 +636,75 @@ const CASES: Case[] = [
     message: /^retention_in_days is not set: events are kept forever$/,
     good: resourceDoc('aws_cloudwatch_log_group', { name: 'g', retention_in_days: 30 }),
   },
+  ...(['CKV_AWS_26', 'AwsSolutions-SNS2'] as const).map((rule) => ({
+    rule,
+    bad: resourceDoc('aws_sns_topic', { name: 'messages' }),
+    message: /^kms_master_key_id is not set: the topic has no server-side encryption$/,
+    good: resourceDoc('aws_sns_topic', TOPIC),
+  })),
+  {
+    rule: 'AwsSolutions-SNS3',
+    bad: resourceDoc('aws_sns_topic', TOPIC, {
+      aws_sns_topic_policy: {
+        p: {
+          arn: ref('aws_sns_topic.x', 'arn'),
+          policy: policy({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: ref('aws_sns_topic.x', 'arn'),
+          }),
+        },
+      },
+    }),
+    message: /^aws_sns_topic_policy\.p\.policy has no statement that denies sns:Publish to "\*" on the topic when aws:SecureTransport is false$/,
+    good: {
+      resource: {
+        aws_sns_topic: { x: TOPIC },
+        aws_sns_topic_policy: { p: { arn: ref('aws_sns_topic.x', 'arn'), policy: ref('data.aws_iam_policy_document.d', 'json') } },
+      },
+      data: { aws_iam_policy_document: { d: { statement: [tlsDenyBlock('sns:Publish', ref('aws_sns_topic.x', 'arn'))] } } },
+    },
+  },
+  {
+    rule: 'CKV_AWS_27',
+    bad: resourceDoc('aws_sqs_queue', { name: 'failed', sqs_managed_sse_enabled: false }),
+    message: /^kms_master_key_id is not set and sqs_managed_sse_enabled is false: the queue is not set to be encrypted$/,
+    good: resourceDoc('aws_sqs_queue', QUEUE),
+  },
+  {
+    rule: 'AwsSolutions-SQS2',
+    bad: resourceDoc('aws_sqs_queue', { name: 'failed', kms_master_key_id: '' }),
+    message: /^kms_master_key_id is "" and sqs_managed_sse_enabled is not set/,
+    good: resourceDoc('aws_sqs_queue', { name: 'failed', kms_master_key_id: 'alias/aws/sqs' }),
+  },
+  {
+    rule: 'AwsSolutions-SQS4',
+    bad: resourceDoc('aws_sqs_queue', QUEUE),
+    message: /^no aws_sqs_queue_policy has queue_url referencing this queue, and it has no inline policy, so nothing denies requests without TLS$/,
+    good: resourceDoc('aws_sqs_queue', QUEUE, {
+      aws_sqs_queue_policy: { p: { queue_url: ref('aws_sqs_queue.x', 'url'), policy: tlsDenyJson('sqs:*', ref('aws_sqs_queue.x', 'arn')) } },
+    }),
+  },
+  {
+    rule: 'AwsSolutions-SQS3',
+    bad: resourceDoc('aws_sqs_queue', QUEUE),
+    message: /^redrive_policy is not set and no other resource sends its failures to this queue/,
+    good: resourceDoc('aws_sqs_queue', QUEUE, {
+      aws_lambda_event_source_mapping: { m: { ...STREAM_MAPPING, destination_config: { on_failure: { destination_arn: ref('aws_sqs_queue.x', 'arn') } } } },
+    }),
+  },
+  {
+    rule: 'CONTACT-ESM-FAILURES',
+    bad: resourceDoc('aws_lambda_event_source_mapping', {
+      event_source_arn: ref('aws_dynamodb_table.t', 'stream_arn'),
+      function_name: 'f',
+      maximum_retry_attempts: -1,
+    }),
+    message:
+      /^DynamoDB stream: destination_config\.on_failure\.destination_arn is not set: records that keep failing are dropped; maximum_retry_attempts is -1; .*maximum_record_age_in_seconds is not set; .*bisect_batch_on_function_error is not set: .*function_response_types is not set, without "ReportBatchItemFailures"/,
+    good: resourceDoc('aws_lambda_event_source_mapping', STREAM_MAPPING),
+  },
 ];
 
 describe('each rule fails a bad resource with a clear message, and passes a good one', () => {
@@ -744,5 +836,76 @@ describe('any stack JSON', () => {
       /^runtime "nodejs99.x" is not a runtime this check knows/,
     );
     expect(checkStack(resourceDoc('aws_lambda_function', { package_type: 'Image' }), { rules: [rule] }).results).toEqual([]);
+  });
+});
+
+describe('SNS, SQS and event source mapping rules read the stack as the upstream rules do', () => {
+  const TOPIC_ARN = ref('aws_sns_topic.x', 'arn');
+  const QUEUE_ARN = ref('aws_sqs_queue.x', 'arn');
+  const topicWithPolicy = (policyBody: object, extra: Doc['resource'] = {}): Doc =>
+    resourceDoc('aws_sns_topic', TOPIC, { aws_sns_topic_policy: { p: policyBody }, ...extra });
+  const result = (doc: Doc, rule: string): CheckResult => find(checkStack(doc), rule, '.x')[0];
+
+  test('SNS3: a literal JSON policy, sns:* or an inline policy pass; a policy of another topic, or a Deny of other actions, do not', () => {
+    expect(result(topicWithPolicy({ arn: TOPIC_ARN, policy: tlsDenyJson('sns:Publish', TOPIC_ARN) }), 'AwsSolutions-SNS3').status).toBe('pass');
+    expect(result(topicWithPolicy({ arn: TOPIC_ARN, policy: tlsDenyJson('SNS:*', '*') }), 'AwsSolutions-SNS3').status).toBe('pass');
+    expect(result(resourceDoc('aws_sns_topic', { ...TOPIC, policy: tlsDenyJson('sns:Publish', TOPIC_ARN) }), 'AwsSolutions-SNS3').status).toBe('pass');
+    const other = topicWithPolicy(
+      { arn: ref('aws_sns_topic.other', 'arn'), policy: tlsDenyJson('sns:Publish', ref('aws_sns_topic.other', 'arn')) },
+      { aws_sns_topic: { x: TOPIC, other: { name: 'other' } } },
+    );
+    expect(result(other, 'AwsSolutions-SNS3')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/^no aws_sns_topic_policy has arn referencing this topic/),
+    });
+    expect(result(topicWithPolicy({ arn: TOPIC_ARN, policy: tlsDenyJson('sns:Subscribe', TOPIC_ARN) }), 'AwsSolutions-SNS3').status).toBe('fail');
+    expect(result(topicWithPolicy({ arn: TOPIC_ARN, policy: '${var.policy}' }), 'AwsSolutions-SNS3').message).toBe(
+      'aws_sns_topic_policy.p.policy is the expression ${var.policy}, which a static check cannot read',
+    );
+  });
+
+  test('SQS4: the Deny has to cover every SQS action (sqs:* or *), on this queue, by reference or by literal URL', () => {
+    const withQueuePolicy = (queueUrl: string, document: string): Doc =>
+      resourceDoc('aws_sqs_queue', QUEUE, { aws_sqs_queue_policy: { p: { queue_url: queueUrl, policy: document } } });
+    expect(result(withQueuePolicy(ref('aws_sqs_queue.x', 'url'), tlsDenyJson('sqs:SendMessage', QUEUE_ARN)), 'AwsSolutions-SQS4').message).toBe(
+      'aws_sqs_queue_policy.p.policy has no statement that denies sqs:* to "*" on the queue when aws:SecureTransport is false',
+    );
+    const literal = withQueuePolicy('https://sqs.eu-west-1.amazonaws.com/111122223333/failed', tlsDenyJson('*', 'arn:aws:sqs:eu-west-1:111122223333:failed'));
+    expect(result(literal, 'AwsSolutions-SQS4').status).toBe('pass');
+  });
+
+  test("CKV_AWS_27 passes SSE-SQS or a KMS key, as checkov does; SQS3 passes its own redrive_policy, or being another queue's DLQ", () => {
+    expect(result(resourceDoc('aws_sqs_queue', { name: 'q', kms_master_key_id: ref('aws_kms_key.k', 'arn') }), 'CKV_AWS_27').status).toBe('pass');
+    const redrive = JSON.stringify({ deadLetterTargetArn: ref('aws_sqs_queue.dlq', 'arn'), maxReceiveCount: 5 });
+    expect(result(resourceDoc('aws_sqs_queue', { ...QUEUE, redrive_policy: redrive }), 'AwsSolutions-SQS3').message).toBe(
+      'redrive_policy sends failed messages to deadLetterTargetArn "${aws_sqs_queue.dlq.arn}"',
+    );
+    const dlq = resourceDoc('aws_sqs_queue', QUEUE, {
+      aws_sqs_queue: { x: QUEUE, main: { name: 'main', redrive_policy: `\${jsonencode({deadLetterTargetArn = aws_sqs_queue.x.arn, maxReceiveCount = 5})}` } },
+    });
+    expect(result(dlq, 'AwsSolutions-SQS3').message).toBe("it is a dead-letter queue itself: a queue's redrive_policy (aws_sqs_queue.main) names it");
+    expect(result(resourceDoc('aws_sqs_queue', { ...QUEUE, redrive_policy: '{"maxReceiveCount":5}' }), 'AwsSolutions-SQS3').status).toBe('fail');
+  });
+
+  test('CONTACT-ESM-FAILURES: applies to DynamoDB and Kinesis streams only; each missing setting is a finding', () => {
+    const mapping = (body: object): Doc => resourceDoc('aws_lambda_event_source_mapping', { ...STREAM_MAPPING, ...body });
+    expect(find(checkStack(mapping({ event_source_arn: ref('aws_sqs_queue.q', 'arn') })), 'CONTACT-ESM-FAILURES')).toEqual([]);
+    expect(find(checkStack(mapping({ event_source_arn: undefined })), 'CONTACT-ESM-FAILURES')).toEqual([]);
+    const kinesis = result(
+      mapping({ event_source_arn: 'arn:aws:kinesis:eu-west-1:111122223333:stream/s', maximum_retry_attempts: 10001 }),
+      'CONTACT-ESM-FAILURES',
+    );
+    expect(kinesis.message).toMatch(/^Kinesis stream: maximum_retry_attempts is 10001; it must be 0 to 10000/);
+    const suppressed = mapping({
+      '//': {
+        suppressions: [{ ruleId: 'CONTACT-ESM-FAILURES', reason: 'records are replayed from the table', appliesTo: ['bisect_batch_on_function_error'] }],
+      },
+      bisect_batch_on_function_error: false,
+      maximum_record_age_in_seconds: -1,
+    });
+    expect(result(suppressed, 'CONTACT-ESM-FAILURES')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('not covered: maximum_record_age_in_seconds'),
+    });
   });
 });

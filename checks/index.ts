@@ -1,9 +1,10 @@
 /**
  * Policy checks on a synthesized Terraform JSON stack (`cdktf.out/stacks/<stack>/cdk.tf.json`):
  * the rules of checkov's Terraform checks and cdk-nag's AwsSolutions pack that apply to a static
- * site + contact API (S3, CloudFront, API Gateway, Lambda, IAM, DynamoDB, CloudWatch Logs), plus a
- * few project rules. Each rule mirrors the intent of the upstream rule it is named after; none is
- * a copy of its code, and results may differ from the upstream tools at the edges.
+ * site + contact API (S3, CloudFront, API Gateway, Lambda and its event source mappings, IAM,
+ * DynamoDB, CloudWatch Logs, SNS, SQS), plus a few project rules. Each rule mirrors the intent of
+ * the upstream rule it is named after; none is a copy of its code, and results may differ from the
+ * upstream tools at the edges.
  *
  * Works on any stack's JSON: unknown resource types are ignored; a missing attribute fails with a
  * message. A rule that does not hold by design is suppressed next to the resource with its reason
@@ -21,6 +22,7 @@ import { cloudfrontRules } from './rules/cloudfront';
 import { dataRules } from './rules/data';
 import { iamRules } from './rules/iam';
 import { lambdaRules } from './rules/lambda';
+import { messagingRules } from './rules/messaging';
 import { s3Rules } from './rules/s3';
 import { ResourceView, stackView, Suppression } from './stack-view';
 
@@ -55,8 +57,16 @@ export interface CheckReport {
   readonly passed: readonly CheckResult[];
 }
 
-/** Every rule, in report order: S3, CloudFront, API Gateway, Lambda, IAM, DynamoDB and logs. */
-export const DEFAULT_RULES: readonly Rule[] = [...s3Rules, ...cloudfrontRules, ...apiGatewayRules, ...lambdaRules(), ...iamRules, ...dataRules];
+/** Every rule, in report order: S3, CloudFront, API Gateway, Lambda, IAM, DynamoDB and logs, SNS and SQS. */
+export const DEFAULT_RULES: readonly Rule[] = [
+  ...s3Rules,
+  ...cloudfrontRules,
+  ...apiGatewayRules,
+  ...lambdaRules(),
+  ...iamRules,
+  ...dataRules,
+  ...messagingRules,
+];
 
 /**
  * Runs `rules` (default {@link DEFAULT_RULES}) on every resource and data source of a synthesized

@@ -1,6 +1,6 @@
-/** Lambda function and permission rules. */
+/** Lambda function, permission and event source mapping rules. */
 import { fail, pass, Rule, show } from '../rule';
-import { isExpression } from '../stack-view';
+import { isExpression, Json, parseReference, stringList } from '../stack-view';
 
 const FUNCTION = ['aws_lambda_function'];
 
@@ -212,6 +212,74 @@ export const permissionSourceArn: Rule = {
   },
 };
 
+/** The kind of stream an event source mapping reads, from a reference or a literal ARN; undefined for other sources. */
+function streamSource(value: Json | undefined): 'DynamoDB stream' | 'Kinesis stream' | undefined {
+  const reference = parseReference(typeof value === 'string' ? value.trim() : value);
+  if (reference) {
+    if (reference.type === 'aws_dynamodb_table') return 'DynamoDB stream';
+    if (reference.type === 'aws_kinesis_stream' || reference.type === 'aws_kinesis_stream_consumer') return 'Kinesis stream';
+    return undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  if (/^arn:aws[a-z-]*:dynamodb:[^:]*:[^:]*:table\/[^/]+\/stream\//.test(value)) return 'DynamoDB stream';
+  if (/^arn:aws[a-z-]*:kinesis:[^:]*:[^:]*:stream\//.test(value)) return 'Kinesis stream';
+  return undefined;
+}
+
+/**
+ * CONTACT-ESM-FAILURES: a stream's event source mapping keeps what keeps failing and does not block
+ * the shard on it. Lambda retries a failing stream batch until its records expire (retries and record
+ * age default to -1, infinite), holding up every later record of the shard, and then drops it unless
+ * there is an on-failure destination. checkov has no check of event source mappings.
+ */
+export const streamMappingFailures: Rule = {
+  id: 'CONTACT-ESM-FAILURES',
+  ruleSet: 'project',
+  title:
+    'Event source mapping on a DynamoDB or Kinesis stream has an on-failure destination, bounded retries and record age, bisect_batch_on_function_error and ReportBatchItemFailures',
+  resourceTypes: ['aws_lambda_event_source_mapping'],
+  check: (mapping) => {
+    const source = streamSource(mapping.body.event_source_arn);
+    if (!source) return undefined;
+    const destination = mapping.get('destination_config.on_failure.destination_arn');
+    const retries = mapping.body.maximum_retry_attempts;
+    const age = mapping.body.maximum_record_age_in_seconds;
+    const bisect = mapping.body.bisect_batch_on_function_error;
+    const responseTypes = stringList(mapping.body.function_response_types);
+    const problems: [string, string][] = [];
+    if (typeof destination !== 'string' || destination === '')
+      problems.push([
+        'destination_config.on_failure.destination_arn',
+        `destination_config.on_failure.destination_arn is ${show(destination)}: records that keep failing are dropped`,
+      ]);
+    if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 10000)
+      problems.push([
+        'maximum_retry_attempts',
+        `maximum_retry_attempts is ${show(retries)}; it must be 0 to 10000 (unset or -1 retries until the records expire)`,
+      ]);
+    if (typeof age !== 'number' || !Number.isInteger(age) || age < 60 || age > 604800)
+      problems.push([
+        'maximum_record_age_in_seconds',
+        `maximum_record_age_in_seconds is ${show(age)}; it must be 60 to 604800 (unset or -1 keeps retrying for as long as the stream keeps the records)`,
+      ]);
+    if (bisect !== true)
+      problems.push(['bisect_batch_on_function_error', `bisect_batch_on_function_error is ${show(bisect)}: one bad record fails its whole batch every time`]);
+    if (!responseTypes.includes('ReportBatchItemFailures'))
+      problems.push([
+        'function_response_types',
+        `function_response_types is ${show(mapping.body.function_response_types)}, without "ReportBatchItemFailures": a failure retries the whole batch`,
+      ]);
+    if (problems.length > 0)
+      return fail(
+        `${source}: ${problems.map(([, message]) => message).join('; ')}`,
+        problems.map(([finding]) => finding),
+      );
+    return pass(
+      `${source}: on failure to ${show(destination)}, maximum_retry_attempts = ${retries}, maximum_record_age_in_seconds = ${age}, bisect_batch_on_function_error = true, function_response_types has "ReportBatchItemFailures"`,
+    );
+  },
+};
+
 export function lambdaRules(asOf?: () => Date): Rule[] {
   return [
     lambdaRuntimeRule(asOf),
@@ -223,5 +291,6 @@ export function lambdaRules(asOf?: () => Date): Rule[] {
     functionInVpc,
     functionEnvironmentKms,
     functionReservedConcurrency,
+    streamMappingFailures,
   ];
 }
