@@ -23,6 +23,8 @@ export interface ExampleConfig {
   readonly stateRegion?: string;
   /** Deletion protection of the submissions table; turn it off and deploy once before a destroy. @default true */
   readonly deletionProtection?: boolean;
+  /** Addresses emailed on every new message (ContactApi's `notify.emails`); none: no notifications. */
+  readonly notifyEmails?: string[];
 }
 
 const SETTINGS = {
@@ -35,6 +37,7 @@ const SETTINGS = {
   stateKey: 'STATE_KEY',
   stateRegion: 'STATE_REGION',
   deletionProtection: 'DELETION_PROTECTION',
+  notifyEmails: 'NOTIFY_EMAILS',
 } as const;
 
 export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): ExampleConfig {
@@ -47,15 +50,22 @@ export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): Exam
     domainName: read('domainName'),
     hostedZoneId: read('hostedZoneId'),
     hostedZoneName: read('hostedZoneName'),
-    redirectDomainNames: (read('redirectDomainNames') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    redirectDomainNames: readList(read('redirectDomainNames')) ?? [],
     stateBucket: read('stateBucket'),
     stateKey: read('stateKey') ?? 'contact-site/terraform.tfstate',
     stateRegion: read('stateRegion'),
     deletionProtection: readBoolean('deletionProtection', read('deletionProtection'), true),
+    notifyEmails: readList(read('notifyEmails')),
   };
+}
+
+/** A comma-separated list; `undefined` when empty. */
+function readList(value: string | undefined): string[] | undefined {
+  const list = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list.length > 0 ? list : undefined;
 }
 
 function readBoolean(key: string, value: string | undefined, fallback: boolean): boolean {
@@ -102,7 +112,11 @@ export class ContactSiteStack extends TerraformStack {
     });
     // The site's own names are the API's CORS allowlist, and the API's URL reaches the pages
     // through config.json, written by Terraform once the stage exists.
-    this.contactApi = new ContactApi(this, 'contact', { allowedOrigins: this.site.origins, deletionProtection: config.deletionProtection ?? true });
+    this.contactApi = new ContactApi(this, 'contact', {
+      allowedOrigins: this.site.origins,
+      deletionProtection: config.deletionProtection ?? true,
+      notify: config.notifyEmails && { emails: config.notifyEmails },
+    });
     this.site.addApiOrigin(this.contactApi.apiOrigin);
     this.site.addGeneratedFile({
       key: 'config.json',

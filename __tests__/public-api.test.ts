@@ -3,7 +3,15 @@ import * as checks from '../checks';
 import * as constructs from '../constructs';
 
 test('cdktf-contact-site exports the three constructs, the suppression helpers and PropError, nothing internal', () => {
-  expect(Object.keys(constructs).sort()).toEqual(['ContactApi', 'CorsPreflight', 'PropError', 'StaticSite', 'suppressRule', 'suppressionsOf']);
+  expect(Object.keys(constructs).sort()).toEqual([
+    'ContactApi',
+    'ContactNotifications',
+    'CorsPreflight',
+    'PropError',
+    'StaticSite',
+    'suppressRule',
+    'suppressionsOf',
+  ]);
 });
 
 test('cdktf-contact-site/checks exports checkStack, its rules and report, and the checkov files', () => {

@@ -13,6 +13,29 @@ export type ContactApiRuntime = (typeof CONTACT_API_RUNTIMES)[number];
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
+/** Who hears of each new message (ContactApi's `notify`). */
+export interface ContactNotify {
+  /**
+   * Addresses to email each new message to: the construct makes an SNS topic (encrypted with its own KMS key)
+   * with one email subscription each. AWS sends every address a confirmation link first; nothing is
+   * delivered to an address until it is confirmed.
+   * @default none (then `topicArn` is required)
+   */
+  readonly emails?: string[];
+  /**
+   * An existing standard SNS topic to publish each new message to instead (e.g. one wired to chat or a ticket
+   * system); no topic is made. With a KMS-encrypted topic, its key policy must let the notifier's role use it.
+   * @default none (then `emails` is required)
+   */
+  readonly topicArn?: string;
+  /**
+   * The topic the alarms (notifications kept failing; the notifier erred) publish to. Its policy must let
+   * CloudWatch publish.
+   * @default the notifications topic
+   */
+  readonly alarmTopicArn?: string;
+}
+
 export interface ContactApiProps {
   /**
    * Origins (`https://host[:port]`) whose pages may post to the API: the CORS allowlist of the
@@ -118,6 +141,15 @@ export interface ContactApiProps {
    * @default none: the AWS managed key (a by-design suppression of CKV_AWS_119 is recorded)
    */
   readonly tableKmsKeyArn?: string;
+
+  /**
+   * Tells the site owner of every new message: the table's stream (inserts only) feeds a notifier Lambda
+   * that publishes each message to SNS, by email (`emails`) or to an existing topic (`topicArn`). The form's
+   * answer never waits on it or fails because of it. Delivery is at least once: a retried batch may notify
+   * twice, and what keeps failing is kept 14 days in an SQS queue, with an alarm.
+   * @default off: no stream, notifier or topic
+   */
+  readonly notify?: ContactNotify;
 }
 
 const CONSTRUCT = 'ContactApi';
@@ -140,6 +172,8 @@ export interface ContactApiSettings {
   readonly deletionProtection: boolean;
   readonly manageApiGatewayAccount: boolean;
   readonly corsGatewayResponses: boolean;
+  /** `notify`, checked (addresses without duplicates). */
+  readonly notify?: ContactNotify;
 }
 
 /** Checks every prop (all problems in one PropError) and applies the defaults. */
@@ -162,6 +196,7 @@ export function resolveContactApiProps(props: ContactApiProps): ContactApiSettin
     deletionProtection: props.deletionProtection ?? true,
     manageApiGatewayAccount: props.manageApiGatewayAccount ?? true,
     corsGatewayResponses: props.corsGatewayResponses ?? true,
+    notify: props.notify && { ...props.notify, ...(props.notify.emails ? { emails: [...new Set(props.notify.emails)] } : {}) },
   };
   checks.check(() => checkApiShape(settings));
   checks.check(() => checkFunction(settings, props));
@@ -185,6 +220,7 @@ export function resolveContactApiProps(props: ContactApiProps): ContactApiSettin
     }
   });
   checks.check(() => checkDomainAndZone(CONSTRUCT, props));
+  if (props.notify !== undefined) checks.check(() => checkNotify(props.notify!));
   checks.throwIfAny();
   return settings;
 }
@@ -268,4 +304,31 @@ function checkFunction(settings: ContactApiSettings, props: ContactApiProps): vo
     if (props.reservedConcurrency !== undefined) checkPositive('reservedConcurrency', props.reservedConcurrency, 10_000, true);
   });
   checks.throwIfAny();
+}
+
+// A pragmatic address check (one @, a dotted domain, no spaces or angle brackets): SNS refuses worse.
+const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/** `notify`: exactly one of emails / topicArn, well-formed addresses and standard-topic ARNs. */
+function checkNotify(notify: ContactNotify): void {
+  const hasEmails = notify.emails !== undefined;
+  if (hasEmails === (notify.topicArn !== undefined)) {
+    throw new PropError(CONSTRUCT, 'notify', 'needs emails or topicArn (one of them): where each new message is sent');
+  }
+  if (hasEmails) {
+    if (!Array.isArray(notify.emails) || notify.emails.length === 0) throw new PropError(CONSTRUCT, 'notify', 'emails must list at least one address');
+    for (const email of notify.emails) {
+      if (isConcrete(email) && (typeof email !== 'string' || !EMAIL.test(email) || email.length > 254)) {
+        throw new PropError(CONSTRUCT, 'notify', `emails: ${JSON.stringify(email)} is not an email address`);
+      }
+    }
+  }
+  for (const key of ['topicArn', 'alarmTopicArn'] as const) {
+    const arn = notify[key];
+    if (!isConcrete(arn)) continue;
+    if (arn.endsWith('.fifo'))
+      throw new PropError(CONSTRUCT, 'notify', `${key} "${arn}" is a FIFO topic; notifications and alarms publish to a standard topic`);
+    if (!SNS_TOPIC_ARN.test(arn)) throw new PropError(CONSTRUCT, 'notify', `${key} "${arn}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)`);
+  }
 }

@@ -26,6 +26,7 @@ import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-as
 import { bundleContactHandler, ContactHandlerBundle, LAMBDA_HANDLER } from '../handlers/bundle';
 import { ContactApiProps, ContactApiSettings, resolveContactApiProps } from './contact-api-props';
 import { suppressContactApiRules } from './contact-api-suppressions';
+import { ContactNotifications } from './contact-notifications';
 import { CorsPreflight } from './cors-preflight';
 import { ACCESS_LOG_FORMAT, servedConfiguration } from './internal/api-deployment';
 import { sharedApiGatewayAccount, stageNeedsApiGatewayAccount } from './internal/api-gateway-account';
@@ -128,6 +129,8 @@ export class ContactApi extends Construct {
   public readonly basePathMapping?: ApiGatewayBasePathMapping;
   /** With `domainName`: `A` and `AAAA` alias records, keyed by `<type> <name>`. */
   public readonly aliasRecords: Record<string, Route53Record>;
+  /** With `notify`: the stream's notifier, its topic (or the given one), the failure queue and the alarms. */
+  public readonly notifications?: ContactNotifications;
   /** Output `endpoint`: the URL the form posts to. */
   public readonly endpointOutput: TerraformOutput;
   /** Output `table-name`. */
@@ -254,6 +257,9 @@ export class ContactApi extends Construct {
     // (through the function's allowed origins) on the site's distribution, which would be a cycle.
     this.apiOrigin = domain ? `https://${props.domainName}` : `https://${this.restApi.id}.execute-api.${this.region.region}.amazonaws.com`;
 
+    // --- Notifications --------------------------------------------------------------------------
+    this.notifications = settings.notify && new ContactNotifications(this, 'notifications', { notify: settings.notify, table: this.table, settings });
+
     suppressContactApiRules(this, props, settings);
 
     // --- Outputs --------------------------------------------------------------------------------
@@ -275,6 +281,8 @@ function createTable(api: Construct, props: ContactApiProps, settings: ContactAp
     pointInTimeRecovery: { enabled: settings.pointInTimeRecovery },
     serverSideEncryption: { enabled: true, kmsKeyArn: props.tableKmsKeyArn },
     deletionProtectionEnabled: settings.deletionProtection,
+    // The notifier reads new items from the stream.
+    ...(settings.notify ? { streamEnabled: true, streamViewType: 'NEW_IMAGE' } : {}),
   });
 }
 

@@ -13,7 +13,8 @@ export type {
   StaticSiteUpload,
 } from './static-site-props';
 export { ContactApi } from './contact-api';
-export type { ContactApiProps, ContactApiRuntime } from './contact-api-props';
+export type { ContactApiProps, ContactApiRuntime, ContactNotify } from './contact-api-props';
+export { ContactNotifications } from './contact-notifications';
 export { CorsPreflight } from './cors-preflight';
 export type { CorsPreflightProps } from './cors-preflight-props';
 export { suppressRule, suppressionsOf } from './internal/suppressions';

@@ -57,6 +57,13 @@ export const CONFIGURATIONS: readonly Configuration[] = [
   example('the example (no configuration)', {}),
   example('the example with a custom domain and a redirect name', CUSTOM_DOMAIN_ENV),
   example('the example with the S3 remote-state backend', { STATE_BUCKET: 'example-terraform-state', STATE_REGION: 'eu-west-1' }),
+  example('the example with notifications by email', { NOTIFY_EMAILS: 'owner@example.com,sales@example.com' }),
+  stackWith('ContactApi notifying an existing topic, alarms to another', (stack) => {
+    new ContactApi(stack, 'contact', {
+      allowedOrigins: ['https://www.example.com'],
+      notify: { topicArn: 'arn:aws:sns:eu-west-1:111122223333:support-chat', alarmTopicArn: 'arn:aws:sns:eu-west-1:111122223333:ops-alarms' },
+    });
+  }),
   stackWith("StaticSite with upload: 'sync'", (stack) => {
     new StaticSite(stack, 'site', { siteDir: EXAMPLE_SITE_DIR, upload: 'sync' });
   }),
