@@ -117,6 +117,7 @@ async function main(): Promise<void> {
       onFunctionLog: (line) => {
         if (verbose || /"level":"error"|^\S*Error\b/.test(line)) console.log(`  handler: ${line}`);
       },
+      onNotification: (n) => console.log(`notify: would send "${n.subject}" (id ${n.id ?? '?'})${verbose ? `\n${n.message.replace(/^/gm, '  | ')}` : ''}`),
     });
   } catch (error) {
     console.error(error instanceof PortInUseError ? portHelp(error) : (error as Error).message);

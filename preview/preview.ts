@@ -1,3 +1,4 @@
+import { PreviewNotification, watchNewItems } from './notifications';
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -41,6 +42,8 @@ export interface PreviewOptions {
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Each line the handler logs. */
   readonly onFunctionLog?: (line: string) => void;
+  /** With a notifier in the stack (ContactApi's `notify`): each notification it would send for a new item (nothing is sent). */
+  readonly onNotification?: (notification: PreviewNotification) => void;
 }
 
 export interface Preview {
@@ -113,6 +116,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
 
     const functions = new Map<string, LocalFunction>();
     for (const fn of stack.functions.values()) {
+      // The notifier publishes to a topic that does not exist here: watchNewItems shows what it would send.
+      if (fn.address === stack.notifierAddress) continue;
       const environment: Record<string, string> = {};
       for (const [name, value] of Object.entries(fn.environment)) environment[name] = localizer.localize(value, `${fn.address} ${name}`);
       const local = localHandlerEnvironment(
@@ -137,6 +142,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
       cleanup.push(started.stop);
     }
 
+    const onNotification = options.onNotification;
+    const notifications = stack.notifierAddress && onNotification ? watchNewItems(dynamo.client, stack.table.name, onNotification) : undefined;
     const siteHandler = createSiteHandler({ stack, localizer });
     siteServer.on('request', siteHandler.handle);
     const gateway = createApiGatewayHandler({
@@ -145,7 +152,10 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
       functions,
       throttle: options.throttle,
       maxPayloadBytes: options.maxPayloadBytes,
-      onRequest: options.onRequest,
+      onRequest: (entry) => {
+        options.onRequest?.(entry);
+        void notifications?.check();
+      },
     });
     apiServer.on('request', gateway.handle);
 

@@ -110,6 +110,8 @@ export interface StackModel {
   readonly api: ApiModel;
   readonly functions: ReadonlyMap<string, FunctionModel>;
   readonly table: TableModel;
+  /** The function a stream mapping feeds with the table's new items (ContactApi's `notify`), if there is one. */
+  readonly notifierAddress?: string;
 }
 
 /** `${aws_x.name.attr}` (a whole reference) -> `aws_x.name` and `attr`; undefined for anything else. */
@@ -185,7 +187,18 @@ export function modelStack(json: Json, stackDir: string): StackModel {
       }),
     ),
     table: modelTable(single('aws_dynamodb_table')),
+    notifierAddress: streamConsumer(ofType, single('aws_dynamodb_table')[0]),
   };
+}
+
+/** The function of an event source mapping on `tableAddress`'s stream. */
+function streamConsumer(ofType: OfType, tableAddress: string): string | undefined {
+  for (const [, mapping] of ofType('aws_lambda_event_source_mapping')) {
+    const source = parseReference(mapping.event_source_arn);
+    const target = parseReference(mapping.function_name);
+    if (source?.address === tableAddress && source.attribute === 'stream_arn' && target?.address.startsWith('aws_lambda_function.')) return target.address;
+  }
+  return undefined;
 }
 
 type OfType = (type: string) => Array<[string, Json]>;

@@ -404,6 +404,44 @@ test("a site uploaded with StaticSite upload: 'sync' is served from its asset fo
   }
 });
 
+test('with notify, each new message shows the notification the notifier would send (its own formatter), once; nothing is published', async () => {
+  const notifyOut = tempDir('preview-notify-');
+  const app = new App({ outdir: notifyOut });
+  const stack = new TerraformStack(app, 'notify-site');
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  const site = new StaticSite(stack, 'site', { siteDir: join(PROJECT, 'site') });
+  const api = new ContactApi(stack, 'contact', { allowedOrigins: site.origins, notify: { emails: ['owner@example.com'] } });
+  site.addApiOrigin(api.apiOrigin);
+  site.addGeneratedFile({ key: 'config.json', content: JSON.stringify({ contactEndpoint: api.endpointUrl }) });
+  app.synth();
+
+  const notifications: { id?: string; subject: string; message: string }[] = [];
+  const notifying = await startPreview({ outDir: notifyOut, stackName: 'notify-site', synth: false, onNotification: (n) => notifications.push(n) });
+  try {
+    expect(notifying.stack.notifierAddress).toMatch(/^aws_lambda_function\..*notifier/);
+    const post = (body: object) =>
+      fetch(notifying.contactEndpoint, {
+        method: 'POST',
+        headers: { Origin: notifying.siteUrl, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const first = await post({ first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.org', message: 'Hello there' });
+    expect(first.status).toBe(201);
+    const { id } = (await first.json()) as { id: string };
+    const invalid = await post({ first_name: '' });
+    expect(invalid.status).toBe(400);
+    // The watcher reads the table after each answered request; wait for it to settle.
+    for (let i = 0; i < 50 && notifications.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await post({ first_name: '', email: 'not-an-email' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(notifications.map((n) => [n.id, n.subject])).toEqual([[id, 'New message from Ada Lovelace']]);
+    expect(notifications[0]!.message).toContain('Hello there');
+    expect(preview.stack.notifierAddress).toBeUndefined();
+  } finally {
+    await notifying.stop();
+  }
+});
+
 describe('starting and stopping', () => {
   test('DynamoDB data under dataDir survive a restart (the existing table is kept)', async () => {
     const dataDir = tempDir('preview-data-');
