@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { bundleContactHandler, LAMBDA_RUNTIME } from '../handlers/bundle';
+import { bundleContactHandler, bundleNotifyHandler, LAMBDA_RUNTIME } from '../handlers/bundle';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../handlers/contact/index';
 import { DYNAMODB_HTTP_OPTIONS, toItem } from '../handlers/contact/store';
 import { createContactTable, extractHandler, localHandlerEnvironment } from '../handlers/local-dynamodb';
@@ -87,6 +87,29 @@ function coldStarts(handlerFiles: Record<string, string>, env: Record<string, st
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
 
+/**
+ * The notifier's cold start: a fresh process that loads its bundle and handles one batch whose record it skips
+ * (a MODIFY), so no network is timed; against a process that only constructs the SNS client.
+ */
+function notifierColdStart(file: string): { sdkOnly: number; notifier: number } {
+  const sdkOnly = `const { SNSClient } = require('@aws-sdk/client-sns'); new SNSClient({ region: 'us-east-1' }); console.log('ok')`;
+  const batch = { Records: [{ eventID: 'e1', eventName: 'MODIFY', dynamodb: { SequenceNumber: '1' } }] };
+  const firstBatch =
+    `require(${JSON.stringify(file)}).handler(${JSON.stringify(batch)}, { awsRequestId: 'cold' })` +
+    `.then((r) => { if (r.batchItemFailures.length !== 0) throw new Error(JSON.stringify(r)); console.log('ok') })`;
+  const env = { NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'us-east-1', TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench' };
+  const samples: Record<'sdkOnly' | 'notifier', number[]> = { sdkOnly: [], notifier: [] };
+  for (let i = -1; i < COLD_START_SAMPLES; i++) {
+    const a = timeProcess(sdkOnly, env);
+    const b = timeProcess(firstBatch, env);
+    if (i >= 0) {
+      samples.sdkOnly.push(a);
+      samples.notifier.push(b);
+    }
+  }
+  return { sdkOnly: median(samples.sdkOnly), notifier: median(samples.notifier) };
+}
+
 async function runConcurrently(total: number, task: () => Promise<void>): Promise<number> {
   let started = 0;
   const begin = process.hrtime.bigint();
@@ -142,6 +165,7 @@ async function main(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'contact-bench-'));
   const bundled = bundleContactHandler({ outDir: join(outDir, 'bundled') });
   const external = bundleContactHandler({ outDir: join(outDir, 'external'), sdk: 'external' });
+  const notifier = bundleNotifyHandler({ outDir: join(outDir, 'notifier') });
 
   const dynalite = await startDynaliteProcess();
   try {
@@ -155,6 +179,8 @@ async function main(): Promise<void> {
     const externalFile = extractHandler(external.zipPath);
 
     const cold = coldStarts({ bundled: bundledFile, external: externalFile }, childEnv);
+    const notifierCold = notifierColdStart(extractHandler(notifier.zipPath));
+    const coldNotifier = notifierCold.notifier / notifierCold.sdkOnly;
     const coldBundled = cold.bundled! / cold.sdkOnly!;
     const coldExternal = cold.external! / cold.sdkOnly!;
     // The handler logs one JSON line per request; printing thousands of them would measure the terminal.
@@ -189,6 +215,19 @@ async function main(): Promise<void> {
       ['raw PutItem calls/s, same client settings', rates.rawRps.toFixed(0), '', ''],
       ['throughput ratio (median of per-round ratios)', rates.ratio.toFixed(2), `> ${BUDGET.throughputRatio}`, verdict(rates.ratio > BUDGET.throughputRatio)],
       ['handler time per request without DynamoDB (honeypot path)', `${rates.handlerCpuMicros.toFixed(1)} µs`, '', ''],
+      [
+        'notifier zip size, SDK bundled',
+        `${(notifier.sizeBytes / 1024).toFixed(1)} KB`,
+        `< ${BUDGET.zipBundledBytes / 1024} KB`,
+        verdict(notifier.sizeBytes < BUDGET.zipBundledBytes),
+      ],
+      ['notifier cold start: load + one batch (a skipped record, no network)', `${notifierCold.notifier.toFixed(0)} ms`, '', ''],
+      [
+        'notifier cold start ratio, against a process that only makes the SNS client',
+        coldNotifier.toFixed(2),
+        `< ${BUDGET.coldStartRatio}`,
+        verdict(coldNotifier < BUDGET.coldStartRatio),
+      ],
     ];
     const table = ['| measure | value | budget | |', '|---|---:|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
     console.log(table);
