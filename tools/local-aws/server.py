@@ -1,6 +1,6 @@
 """The local AWS of the project's tests and of `npm run local-aws`: moto's server app with the
-TEST DOUBLES in front of it (cloudfront_double.py, lambda_double.py, s3_double.py) and the corrections of
-moto_fixes.py, in one process, on a loopback port.
+TEST DOUBLES in front of it (cloudfront_double.py, lambda_double.py, s3_double.py, cloudwatch_cbor_double.py)
+and the corrections of moto_fixes.py, in one process, on a loopback port.
 
     python server.py [--host 127.0.0.1] [--port 0] [--verbose] [--exit-on-stdin-eof]
 
@@ -37,6 +37,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 
 import moto_fixes  # noqa: E402
 from cloudfront_double import CloudFrontDouble, MotoReferences  # noqa: E402
+from cloudwatch_cbor_double import CloudWatchCborDouble  # noqa: E402
 from lambda_double import LambdaLoggingConfigDouble  # noqa: E402
 from s3_double import S3CreateBucketTagsDouble  # noqa: E402
 
@@ -73,7 +74,7 @@ class ResettingApp:
 def build_app() -> ResettingApp:
     moto_fixes.apply(log)
     moto_app = DomainDispatcherApplication(create_backend_app)
-    lambda_logging = LambdaLoggingConfigDouble(S3CreateBucketTagsDouble(moto_app), account_id_for)
+    lambda_logging = LambdaLoggingConfigDouble(S3CreateBucketTagsDouble(CloudWatchCborDouble(moto_app)), account_id_for)
     deploy_seconds = float(os.environ.get("LOCAL_AWS_CLOUDFRONT_DEPLOY_SECONDS", "0"))
     cloudfront = CloudFrontDouble(lambda_logging, account_id_for, MotoReferences(log), deploy_seconds=deploy_seconds, log=log)
     return ResettingApp(cloudfront, lambda_logging)
