@@ -1,8 +1,8 @@
 /**
- * The example with a custom domain, deployed by the real Terraform and AWS provider to the local AWS:
- * plan, apply, a re-plan with no changes, a one-file change planned as exactly that object's update,
- * what was deployed read back through the AWS SDK, the CI review of the real plan, and a destroy that
- * leaves nothing behind.
+ * The example with a custom domain and notifications by email, deployed by the real Terraform and AWS
+ * provider to the local AWS: plan, apply, a re-plan with no changes, a one-file change planned as exactly
+ * that object's update, what was deployed read back through the AWS SDK, the CI review of the real plan,
+ * and a destroy that leaves nothing behind.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,12 +17,15 @@ import {
   ListOriginAccessControlsCommand,
   ListResponseHeadersPoliciesCommand,
 } from '@aws-sdk/client-cloudfront';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { DynamoDBClient, DescribeContinuousBackupsCommand, DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateHostedZoneCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetBucketPolicyCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { copyProject, PROJECT_ROOT, synthExampleIn } from '../support/project-copy';
 import { CUSTOM_DOMAIN_ENV } from './support/configurations';
 import { LocalAws, startLocalAws } from '../../scripts/local-aws';
@@ -56,10 +59,12 @@ describe('the example with a custom domain on the local AWS', () => {
     lambda: LambdaClient;
     iam: IAMClient;
     route53: Route53Client;
+    cloudwatch: CloudWatchClient;
+    sns: SNSClient;
   };
   let firstPlanJson: string;
   let firstPlanText: string;
-  const env = { ...CUSTOM_DOMAIN_ENV, DELETION_PROTECTION: 'false' };
+  const env = { ...CUSTOM_DOMAIN_ENV, DELETION_PROTECTION: 'false', NOTIFY_EMAILS: 'owner@example.com' };
   const synth = (): void => {
     synthExampleIn(project, env);
   };
@@ -80,6 +85,9 @@ describe('the example with a custom domain on the local AWS', () => {
       lambda: new LambdaClient(config),
       iam: new IAMClient(config),
       route53: new Route53Client(config),
+      // The provider's Go SDK speaks RPC v2 CBOR to CloudWatch (the local AWS's CloudWatch double); the JS SDK's default is JSON 1.0.
+      cloudwatch: new CloudWatchClient({ ...config, protocol: AwsSmithyRpcV2CborProtocol }),
+      sns: new SNSClient(config),
     };
     await clients.route53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: 'apply-test' }));
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -189,6 +197,27 @@ describe('the example with a custom domain on the local AWS', () => {
       ]);
     });
 
+    test("notifications: the stream mapping (inserts, failures to the queue), the topic's email subscription, both alarms acting on the topic", async () => {
+      const table = (await clients.dynamodb.send(new DescribeTableCommand({ TableName: output('contact_table-name') }))).Table!;
+      const mappings = (await clients.lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: table.LatestStreamArn }))).EventSourceMappings!;
+      expect(mappings).toHaveLength(1);
+      const [mapping] = mappings;
+      expect(mapping).toMatchObject({ BatchSize: 10, BisectBatchOnFunctionError: true, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+      const queueArn = mapping.DestinationConfig!.OnFailure!.Destination!;
+      expect(queueArn).toMatch(new RegExp(`^arn:aws:sqs:${REGION}:${local.accountId}:[\\w-]*failed-notifications[\\w-]*$`));
+      const notifier = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: mapping.FunctionArn }));
+      const topicArn = notifier.Environment!.Variables!.TOPIC_ARN;
+      expect((await clients.sns.send(new ListTopicsCommand({}))).Topics).toEqual([{ TopicArn: topicArn }]);
+      const subscriptions = (await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions!;
+      expect(subscriptions.map((s) => `${s.Protocol} ${s.Endpoint}`)).toEqual(['email owner@example.com']);
+      const alarms = (await clients.cloudwatch.send(new DescribeAlarmsCommand({}))).MetricAlarms!;
+      const summary = alarms.map((a) => ({ metric: `${a.Namespace} ${a.MetricName}`, dimensions: a.Dimensions, actions: a.AlarmActions }));
+      expect(summary.sort((a, b) => a.metric.localeCompare(b.metric))).toEqual([
+        { metric: 'AWS/Lambda Errors', dimensions: [{ Name: 'FunctionName', Value: notifier.FunctionName }], actions: [topicArn] },
+        { metric: 'AWS/SQS ApproximateNumberOfMessagesVisible', dimensions: [{ Name: 'QueueName', Value: queueArn.split(':').pop() }], actions: [topicArn] },
+      ]);
+    });
+
     test('the names answer: A and AAAA aliases for both names point at the distribution', async () => {
       const distribution = await clients.cloudfront.send(new GetDistributionCommand({ Id: output('site_distribution-id') }));
       const zones = await clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: await zoneId(clients.route53) }));
@@ -219,12 +248,17 @@ describe('the example with a custom domain on the local AWS', () => {
     tf(['apply', '-input=false', '-auto-approve', 'tfplan-edit']);
   });
 
+  // The provider waits for a deleted SQS queue to stay gone 15 times in a row (backing off to 10 s): the
+  // notifications' failed-notifications queue alone takes about 2 min 10 s to destroy, locally as on AWS.
   test('destroy leaves no resource, in the state or in the local AWS', async () => {
     tf(['destroy', '-input=false', '-auto-approve']);
     expect(tf(['state', 'list']).stdout.trim()).toBe('');
     expect((await clients.cloudfront.send(new ListDistributionsCommand({}))).DistributionList!.Items ?? []).toEqual([]);
     expect((await clients.dynamodb.send(new ListTablesCommand({}))).TableNames).toEqual([]);
     expect((await clients.lambda.send(new ListFunctionsCommand({}))).Functions).toEqual([]);
+    expect((await clients.lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings).toEqual([]);
+    expect((await clients.cloudwatch.send(new DescribeAlarmsCommand({}))).MetricAlarms).toEqual([]);
+    expect((await clients.sns.send(new ListTopicsCommand({}))).Topics).toEqual([]);
     expect(((await clients.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name)).toEqual([]);
     const roles = (await clients.iam.send(new ListRolesCommand({}))).Roles ?? [];
     expect(roles.map((r) => r.RoleName)).toEqual([]);
@@ -238,7 +272,7 @@ describe('the example with a custom domain on the local AWS', () => {
     expect((await clients.cloudfront.send(new ListOriginAccessControlsCommand({}))).OriginAccessControlList!.Items ?? []).toEqual([]);
     const policies = await clients.cloudfront.send(new ListResponseHeadersPoliciesCommand({ Type: 'custom' }));
     expect(policies.ResponseHeadersPolicyList!.Items ?? []).toEqual([]);
-  });
+  }, 300_000);
 
   function reviewOf(planFile: string): string {
     return execFileSync('npm', ['run', '-s', 'review', '--', '--stack-dir', stackDir, '--plan', planFile], { cwd: PROJECT_ROOT, encoding: 'utf8' });
