@@ -86,6 +86,8 @@ test('1. with JavaScript: the success message appears and exactly one item with 
       `POST ${new URL(h.preview.contactEndpoint).pathname} 201`,
     ]);
     expect(consoleErrors).toEqual([]);
+    // The preview shows the notification the notifier would send for it, once.
+    await eventually(async () => expect(h.notifications.filter((n) => n.id === items[0]!.id).map((n) => n.subject)).toEqual(['New message from Ada Lovelace']));
   });
 });
 

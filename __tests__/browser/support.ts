@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { RequestLogEntry } from '../../preview/api-gateway';
+import type { PreviewNotification } from '../../preview/notifications';
 import { startPreview, type Preview, type PreviewOptions } from '../../preview/preview';
 
 /**
@@ -43,13 +44,18 @@ export interface Harness {
   readonly browser: Browser;
   /** Every API request the gateway answered, in order. */
   readonly apiLog: RequestLogEntry[];
+  /** Every notification the preview showed (the example is synthesized with NOTIFY_EMAILS set), in order. */
+  readonly notifications: PreviewNotification[];
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: Omit<PreviewOptions, 'outDir' | 'onRequest'> = {}): Promise<Harness> {
+export async function startHarness(options: Omit<PreviewOptions, 'outDir' | 'onRequest' | 'onNotification'> = {}): Promise<Harness> {
   const outDir = mkdtempSync(join(tmpdir(), 'preview-e2e-'));
   const apiLog: RequestLogEntry[] = [];
-  const preview = await startPreview({ ...options, outDir, onRequest: (entry) => apiLog.push(entry) });
+  const notifications: PreviewNotification[] = [];
+  // The synthesized example notifies by email, so that the preview shows what would be sent.
+  process.env.NOTIFY_EMAILS ??= 'owner@example.com';
+  const preview = await startPreview({ ...options, outDir, onRequest: (entry) => apiLog.push(entry), onNotification: (n) => notifications.push(n) });
   let browser: Browser;
   try {
     browser = await launchChromium();
@@ -61,6 +67,7 @@ export async function startHarness(options: Omit<PreviewOptions, 'outDir' | 'onR
     preview,
     browser,
     apiLog,
+    notifications,
     async stop() {
       await browser.close();
       await preview.stop();
