@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleContactHandler } from '../handlers/bundle';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../handlers/contact/index';
-import { createDynamoDbStore, toItem, type SubmissionRecord } from '../handlers/contact/store';
+import { createDynamoDbStore, pageOf, toItem, type SubmissionRecord } from '../handlers/contact/store';
 import { extractHandler, localHandlerEnvironment } from '../handlers/local-dynamodb';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -130,4 +130,23 @@ test('the bundled handler answers 503 with Retry-After when throttled, 500 with 
   expect(denied.statusCode).toBe(500);
   expect(JSON.parse(denied.body)).toEqual({ error: 'internal_error', message: expect.any(String), requestId: 'req-denied' });
   jest.restoreAllMocks();
+});
+
+describe('the page of a submission', () => {
+  const allowed = (origin: string) => origin === 'https://www.example.com';
+  test('is the Referer without query or fragment, when its site is allowed', () => {
+    expect(pageOf('https://www.example.com/contact.html?email=a@b.c#form', allowed)).toBe('https://www.example.com/contact.html');
+    expect(pageOf('https://www.example.com', allowed)).toBe('https://www.example.com/');
+  });
+  test('is left out for another site, another scheme, a text that is not a URL, none, or a very long URL', () => {
+    expect(pageOf('https://evil.example/contact.html', allowed)).toBeUndefined();
+    expect(pageOf('javascript:alert(1)', allowed)).toBeUndefined();
+    expect(pageOf('not a url', allowed)).toBeUndefined();
+    expect(pageOf(undefined, allowed)).toBeUndefined();
+    expect(pageOf(`https://www.example.com/${'a'.repeat(3000)}`, allowed)).toBeUndefined();
+  });
+  test('is stored as the item attribute page, and nothing when there is none', () => {
+    expect(toItem({ ...record, page: 'https://www.example.com/contact.html' }).page).toEqual({ S: 'https://www.example.com/contact.html' });
+    expect(toItem(record).page).toBeUndefined();
+  });
 });

@@ -4,7 +4,7 @@ import { readConfig } from './config';
 import { logEvent } from './log';
 import { readRequest, type ApiGatewayEvent } from './parse';
 import { errorResponse, prefersHtml, RETRY_AFTER_SECONDS, successResponse, thankYouLocation, type ApiGatewayResult, type ResponseContext } from './respond';
-import { createDynamoDbStore, submissionIdFor } from './store';
+import { createDynamoDbStore, pageOf, submissionIdFor } from './store';
 import { isHoneypotFilled, readIdempotencyKey, validateSubmission } from './validate';
 
 export type { ApiGatewayEvent } from './parse';
@@ -105,6 +105,7 @@ async function handle(event: ApiGatewayEvent | null | undefined, requestId: stri
     submission: validation.submission,
     submittedAt: new Date().toISOString(),
     userAgent: request.headers.get('user-agent') ?? event?.requestContext?.http?.userAgent,
+    page: pageOf(request.headers.get('referer'), (site) => isOriginAllowed(config.allowlist!, site)),
   });
   switch (saved.outcome) {
     case 'stored':

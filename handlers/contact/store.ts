@@ -8,6 +8,8 @@ export interface SubmissionRecord {
   readonly submission: Submission;
   readonly submittedAt: string;
   readonly userAgent: string | undefined;
+  /** The page the form was on (its URL without query or fragment), when the browser said and that site is allowed. */
+  readonly page?: string;
 }
 
 export type StoreOutcome =
@@ -38,7 +40,7 @@ export function submissionIdFor(idempotencyKey: string | undefined): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** The item: id, the accepted fields, submittedAt and the user agent; nothing else. */
+/** The item: id, the accepted fields, submittedAt, the user agent and the page; nothing else. */
 export function toItem(record: SubmissionRecord): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = { id: { S: record.id } };
   for (const name of CONTACT_FIELD_NAMES) {
@@ -48,7 +50,28 @@ export function toItem(record: SubmissionRecord): Record<string, AttributeValue>
   item.submittedAt = { S: record.submittedAt };
   const userAgent = cleanUserAgent(record.userAgent);
   if (userAgent !== undefined) item.userAgent = { S: userAgent };
+  if (record.page !== undefined) item.page = { S: record.page };
   return item;
+}
+
+/** The longest page URL kept; a longer one is left out. */
+const MAX_PAGE_LENGTH = 2048;
+
+/**
+ * The form's page from a `Referer`: `scheme://host[:port]/path`, without the query or fragment (they can hold
+ * personal data), and only when `isAllowed` accepts its origin (so a client cannot store an arbitrary text).
+ */
+export function pageOf(referer: string | undefined, isAllowed: (origin: string) => boolean): string | undefined {
+  if (referer === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(referer);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !isAllowed(url.origin)) return undefined;
+  const page = `${url.origin}${url.pathname}`;
+  return page.length <= MAX_PAGE_LENGTH ? page : undefined;
 }
 
 function cleanUserAgent(value: string | undefined): string | undefined {
