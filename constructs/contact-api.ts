@@ -33,6 +33,7 @@ import { sharedApiGatewayAccount, stageNeedsApiGatewayAccount } from './internal
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { handlerPolicyStatements } from './internal/handler-permissions';
 import { accountUniqueName, regionUniqueName } from './internal/names';
+import { serviceTrustPolicy } from './internal/policy-statements';
 
 export type { ContactApiProps, ContactApiRuntime } from './contact-api-props';
 
@@ -298,10 +299,7 @@ function createFunctionRole(api: Construct): IamRole {
   return new IamRole(api, 'function-role', {
     name: accountUniqueName(api, 'handler'),
     description: 'Contact form handler: writes submissions, nothing else',
-    assumeRolePolicy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    }),
+    assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com'),
     lifecycle: { createBeforeDestroy: true },
   });
 }

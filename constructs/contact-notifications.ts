@@ -20,6 +20,7 @@ import { bundleNotifyHandler, LAMBDA_HANDLER } from '../handlers/bundle';
 import type { ContactApiSettings, ContactNotify } from './contact-api-props';
 import { LOG_ACTIONS, TRACE_ACTIONS } from './internal/handler-permissions';
 import { accountUniqueName, regionUniqueName } from './internal/names';
+import { denyWithoutTls, serviceTrustPolicy } from './internal/policy-statements';
 import { applySuppressions } from './internal/suppressions';
 
 /** What ContactApi passes to its notifications. */
@@ -123,14 +124,7 @@ export class ContactNotifications extends Construct {
             resources: [this.topic.arn],
             condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [caller.accountId] }],
           },
-          {
-            sid: 'DenyInsecureTransport',
-            effect: 'Deny',
-            principals: [{ type: '*', identifiers: ['*'] }],
-            actions: ['sns:Publish'],
-            resources: [this.topic.arn],
-            condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-          },
+          denyWithoutTls(['sns:Publish'], [this.topic.arn]),
         ],
       });
       this.topicPolicy = new SnsTopicPolicy(this, 'topic-policy', { arn: this.topic.arn, policy: this.topicPolicyDocument.json });
@@ -147,16 +141,7 @@ export class ContactNotifications extends Construct {
       sqsManagedSseEnabled: true,
     });
     this.failedNotificationsPolicyDocument = new DataAwsIamPolicyDocument(this, 'failed-notifications-policy-document', {
-      statement: [
-        {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          actions: ['sqs:*'],
-          resources: [this.failedNotifications.arn],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-      ],
+      statement: [denyWithoutTls(['sqs:*'], [this.failedNotifications.arn])],
     });
     this.failedNotificationsPolicy = new SqsQueuePolicy(this, 'failed-notifications-policy', {
       queueUrl: this.failedNotifications.url,
@@ -171,10 +156,7 @@ export class ContactNotifications extends Construct {
     this.notifierRole = new IamRole(this, 'notifier-role', {
       name: accountUniqueName(this, 'notifier'),
       description: 'Contact form notifier: reads new submissions from the stream, publishes them',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com'),
       lifecycle: { createBeforeDestroy: true },
     });
     this.notifierPolicyDocument = new DataAwsIamPolicyDocument(this, 'notifier-policy-document', {

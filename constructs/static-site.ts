@@ -21,6 +21,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { aliasRecords, dnsValidatedCertificate } from './internal/certificate';
 import { accountUniqueName, dnsNameToId, readableConstructPath } from './internal/names';
+import { denyWithoutTls } from './internal/policy-statements';
 import { defaultAwsProvider } from './internal/providers';
 import { createSecurityHeadersPolicy, strictTransportSecurityValue } from './internal/security-headers';
 import { contentTypeFor, SiteFile } from './internal/site-files';
@@ -400,14 +401,7 @@ function createBucketPolicyDocument(site: Construct, bucket: S3Bucket, distribut
         resources: [bucket.arn],
         condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [distribution.arn] }],
       },
-      {
-        sid: 'DenyInsecureTransport',
-        effect: 'Deny',
-        principals: [{ type: '*', identifiers: ['*'] }],
-        actions: ['s3:*'],
-        resources: [bucket.arn, `${bucket.arn}/*`],
-        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-      },
+      denyWithoutTls(['s3:*'], [bucket.arn, `${bucket.arn}/*`]),
     ],
   });
 }

@@ -7,6 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { accountUniqueName } from './names';
 import { defaultAwsProvider } from './providers';
 import { suppressRule } from './suppressions';
+import { serviceTrustPolicy } from './policy-statements';
 
 /** The region's account-wide API Gateway CloudWatch role and the `aws_api_gateway_account` that sets it. */
 export interface ApiGatewayAccountSetting {
@@ -67,10 +68,7 @@ function createApiGatewayAccount(scope: Construct): ApiGatewayAccountSetting {
   const role = new IamRole(scope, 'api-gateway-cloudwatch-role', {
     name: accountUniqueName(scope, 'apigw-logs'),
     description: "API Gateway's account-wide role for pushing logs to CloudWatch",
-    assumeRolePolicy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    }),
+    assumeRolePolicy: serviceTrustPolicy('apigateway.amazonaws.com'),
   });
   const policy = new IamRolePolicy(scope, 'api-gateway-cloudwatch-policy', {
     name: 'push-logs',
