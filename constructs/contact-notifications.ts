@@ -1,7 +1,7 @@
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -208,33 +208,19 @@ export class ContactNotifications extends Construct {
 
     // --- Alarms -----------------------------------------------------------------------------------
     const alarmActions = [notify.alarmTopicArn ?? this.topicArn];
-    this.failedNotificationsAlarm = new CloudwatchMetricAlarm(this, 'failed-notifications-alarm', {
-      alarmName: regionUniqueName(this, 'failed-notifications', 255),
+    this.failedNotificationsAlarm = alarmOnAnyOf(this, 'failed-notifications', alarmActions, {
       alarmDescription: 'Contact form notifications kept failing: read the failed-notifications queue and the notifier logs (the messages are in the table)',
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: this.failedNotifications.name },
       statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions,
     });
-    this.notifierErrorsAlarm = new CloudwatchMetricAlarm(this, 'notifier-errors-alarm', {
-      alarmName: regionUniqueName(this, 'notifier-errors', 255),
+    this.notifierErrorsAlarm = alarmOnAnyOf(this, 'notifier-errors', alarmActions, {
       alarmDescription: 'The contact form notifier failed (its records are retried, then kept in the failed-notifications queue)',
       namespace: 'AWS/Lambda',
       metricName: 'Errors',
       dimensions: { FunctionName: this.notifier.functionName },
       statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions,
     });
 
     this.suppressByDesign(settings);
@@ -329,4 +315,23 @@ function notifierStatements(options: {
     { sid: 'WriteOwnLogs', effect: 'Allow', actions: LOG_ACTIONS, resources: [`${options.logGroupArn}:*`] },
     ...(options.tracing ? [{ sid: 'SendTraces', effect: 'Allow', actions: TRACE_ACTIONS, resources: ['*'] }] : []),
   ];
+}
+
+/** An alarm `<name>-alarm` that fires as soon as the metric is above 0 in a 5-minute period, and publishes to `alarmActions`. */
+function alarmOnAnyOf(
+  scope: Construct,
+  name: string,
+  alarmActions: string[],
+  metric: Pick<CloudwatchMetricAlarmConfig, 'alarmDescription' | 'namespace' | 'metricName' | 'dimensions' | 'statistic'>,
+): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, `${name}-alarm`, {
+    alarmName: regionUniqueName(scope, name, 255),
+    ...metric,
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions,
+  });
 }
