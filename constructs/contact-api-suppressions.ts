@@ -5,12 +5,11 @@
  */
 import type { ContactApi } from './contact-api';
 import type { ContactApiProps, ContactApiSettings } from './contact-api-props';
-import { LOG_ACTIONS, TRACE_ACTIONS } from './internal/handler-permissions';
+import { ownLogsFindings, tracesFindings } from './internal/handler-permissions';
 import { applySuppressions, SuppressionRow } from './internal/suppressions';
 
 export function suppressContactApiRules(api: ContactApi, props: ContactApiProps, settings: ContactApiSettings): void {
   const throttling = `${settings.throttlingRateLimit} rps, burst ${settings.throttlingBurstLimit}`;
-  const logStreams = `${api.functionLogGroup.arn}:*`;
   const noCache =
     'Every request is a POST of a new message (or its preflight): nothing may be answered from a cache, and a cache cluster costs from $14 a month.';
   const logGroupRows = [api.functionLogGroup, api.accessLogGroup, api.executionLogGroup].flatMap((logGroup): SuppressionRow[] => [
@@ -48,10 +47,7 @@ export function suppressContactApiRules(api: ContactApi, props: ContactApiProps,
         "logs:CreateLogStream and logs:PutLogEvents are limited to this function's own log group; its streams are named per execution environment " +
         'at run time, so they can only be matched with ":*" inside that group.' +
         (settings.tracing ? ' X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so "*" is their only valid resource.' : ''),
-      appliesTo: [
-        ...LOG_ACTIONS.map((action) => `Resource::${logStreams} for ${action}`),
-        ...(settings.tracing ? TRACE_ACTIONS.map((action) => `Resource::* for ${action}`) : []),
-      ],
+      appliesTo: [...ownLogsFindings(api.functionLogGroup.arn), ...tracesFindings(settings.tracing)],
     },
     {
       resource: api.function,

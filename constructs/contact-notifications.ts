@@ -18,7 +18,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { bundleNotifyHandler, LAMBDA_HANDLER } from '../handlers/bundle';
 import type { ContactApiSettings, ContactNotify } from './contact-api-props';
-import { LOG_ACTIONS, TRACE_ACTIONS } from './internal/handler-permissions';
+import { ownLogsFindings, ownLogsStatement, tracesFindings, tracesStatement } from './internal/handler-permissions';
 import { accountUniqueName, regionUniqueName } from './internal/names';
 import { denyWithoutTls, serviceTrustPolicy } from './internal/policy-statements';
 import { applySuppressions } from './internal/suppressions';
@@ -227,7 +227,6 @@ export class ContactNotifications extends Construct {
   }
 
   private suppressByDesign(settings: ContactApiSettings): void {
-    const logStreams = `${this.notifierLogGroup.arn}:*`;
     applySuppressions([
       {
         resource: this.notifierPolicy,
@@ -236,11 +235,7 @@ export class ContactNotifications extends Construct {
           "logs:CreateLogStream and logs:PutLogEvents are limited to the notifier's own log group (streams are named at run time). dynamodb:ListStreams " +
           'supports no resource-level permissions (the stream itself is read only through DescribeStream/GetShardIterator/GetRecords on its ARN).' +
           (settings.tracing ? ' X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions.' : ''),
-        appliesTo: [
-          ...LOG_ACTIONS.map((action) => `Resource::${logStreams} for ${action}`),
-          'Resource::* for dynamodb:ListStreams',
-          ...(settings.tracing ? TRACE_ACTIONS.map((action) => `Resource::* for ${action}`) : []),
-        ],
+        appliesTo: [...ownLogsFindings(this.notifierLogGroup.arn), 'Resource::* for dynamodb:ListStreams', ...tracesFindings(settings.tracing)],
       },
       {
         resource: this.topicKeyPolicyDocument,
@@ -312,8 +307,8 @@ function notifierStatements(options: {
       ? [{ sid: 'EncryptForTopic', effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [options.topicKeyArn] }]
       : []),
     { sid: 'KeepFailures', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [options.queueArn] },
-    { sid: 'WriteOwnLogs', effect: 'Allow', actions: LOG_ACTIONS, resources: [`${options.logGroupArn}:*`] },
-    ...(options.tracing ? [{ sid: 'SendTraces', effect: 'Allow', actions: TRACE_ACTIONS, resources: ['*'] }] : []),
+    ownLogsStatement(options.logGroupArn),
+    ...(options.tracing ? [tracesStatement()] : []),
   ];
 }
 

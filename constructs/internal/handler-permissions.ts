@@ -1,8 +1,28 @@
-/** The contact handler's permissions: what its role's one inline policy allows. */
+/** The handlers' permissions: what the contact handler's role allows, and the grants every function of ours has. */
 import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 
-export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
-export const TRACE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const TRACE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+
+/** Writing the function's own log streams: they are named per execution environment, so matched within its one log group. */
+export function ownLogsStatement(logGroupArn: string): DataAwsIamPolicyDocumentStatement {
+  return { sid: 'WriteOwnLogs', effect: 'Allow', actions: LOG_ACTIONS, resources: [`${logGroupArn}:*`] };
+}
+
+/** X-Ray's write actions support no resource-level permissions: "*" is the only valid resource. */
+export function tracesStatement(): DataAwsIamPolicyDocumentStatement {
+  return { sid: 'SendTraces', effect: 'Allow', actions: TRACE_ACTIONS, resources: ['*'] };
+}
+
+/** The AwsSolutions-IAM5 findings of ownLogsStatement, for the suppression that covers exactly them. */
+export function ownLogsFindings(logGroupArn: string): string[] {
+  return LOG_ACTIONS.map((action) => `Resource::${logGroupArn}:* for ${action}`);
+}
+
+/** The AwsSolutions-IAM5 findings of tracesStatement (none without tracing). */
+export function tracesFindings(tracing: boolean): string[] {
+  return tracing ? TRACE_ACTIONS.map((action) => `Resource::* for ${action}`) : [];
+}
 
 /**
  * Store and read back submissions in `tableArn`, write the function's own log streams, use the table's
@@ -19,13 +39,7 @@ export function handlerPolicyStatements(options: {
     // PutItem stores; GetItem reads back an existing id when a retried submission's conditional put
     // fails without returning the old item, so the retry gets the same answer (handlers/contact/store.ts).
     { sid: 'StoreSubmissions', effect: 'Allow', actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resources: [options.tableArn] },
-    {
-      sid: 'WriteOwnLogs',
-      effect: 'Allow',
-      actions: LOG_ACTIONS,
-      // Log stream names are made per execution environment, so they are matched within this one log group.
-      resources: [`${options.logGroupArn}:*`],
-    },
+    ownLogsStatement(options.logGroupArn),
   ];
   if (options.tableKmsKeyArn !== undefined) {
     statements.push({
@@ -37,14 +51,6 @@ export function handlerPolicyStatements(options: {
       condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`dynamodb.${options.region}.amazonaws.com`] }],
     });
   }
-  if (options.tracing) {
-    statements.push({
-      // X-Ray's write actions support no resource-level permissions: "*" is the only valid resource.
-      sid: 'SendTraces',
-      effect: 'Allow',
-      actions: TRACE_ACTIONS,
-      resources: ['*'],
-    });
-  }
+  if (options.tracing) statements.push(tracesStatement());
   return statements;
 }
