@@ -3,6 +3,9 @@
  * internal and may change in any release; `__tests__/public-api.test.ts` lists these names, so that
  * adding or removing one is a decision.
  */
+// First: a missing cdktf (or cdktn) fails here with what to install, not with a bare "Cannot find module".
+import './internal/framework';
+
 export { StaticSite } from './static-site';
 export type {
   GeneratedSiteFile,

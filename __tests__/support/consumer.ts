@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './project-copy';
@@ -56,10 +56,17 @@ export function packAndSynthConsumer(work: string): Consumer {
   writeFileSync(join(dir, 'www', 'index.html'), '<h1>consumer</h1>');
   writeFileSync(join(dir, 'www', '404.html'), '<h1>missing</h1>');
   writeFileSync(join(dir, 'app.js'), CONSUMER_APP);
-  // --prefer-offline: npm's cache already holds every package once this repository is installed.
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir, env, stdio: 'pipe' });
+  // The frameworks are optional peers (cdktf or cdktn): a cdktf project installs its own, here the versions
+  // this repository tests with. --prefer-offline: npm's cache already holds them once this repository is installed.
+  const frameworks = ['cdktf', '@cdktf/provider-aws', 'constructs'].map((pkg) => `${pkg}@${installedVersion(pkg)}`);
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...frameworks], { cwd: dir, env, stdio: 'pipe' });
   execFileSync(process.execPath, ['app.js'], { cwd: dir, env, stdio: 'pipe' });
   return { tarball, dir, stackDir: join(dir, 'cdktf.out', 'stacks', 'consumer') };
+}
+
+/** The version of `pkg` installed in this repository. */
+export function installedVersion(pkg: string): string {
+  return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 const PACK_LOCK = join(tmpdir(), `cdktf-contact-site-pack-${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12)}.lock`);
