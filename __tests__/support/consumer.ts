@@ -5,14 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './project-copy';
 
-/** A cdktf app in another project that uses all three constructs from the packed library. */
-export const CONSUMER_APP = `
-const { App, TerraformStack } = require('cdktf');
-const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
-const { ApiGatewayRestApi } = require('@cdktf/provider-aws/lib/api-gateway-rest-api');
-const { ApiGatewayResource } = require('@cdktf/provider-aws/lib/api-gateway-resource');
-const { StaticSite, ContactApi, CorsPreflight } = require('cdktf-contact-site');
-
+/**
+ * The stack of the consumer apps: all three constructs from the packed library, CorsPreflight on a REST API
+ * of the app's own. The names it uses (App, TerraformStack, AwsProvider, ApiGatewayRestApi,
+ * ApiGatewayResource, StaticSite, ContactApi, CorsPreflight) come from the framework's header.
+ */
+export const CONSUMER_STACK = `
 const app = new App();
 const stack = new TerraformStack(app, 'consumer');
 new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
@@ -30,6 +28,15 @@ new CorsPreflight(stack, 'orders-cors', {
 app.synth();
 `;
 
+/** A cdktf app (plain JavaScript) in another project that uses all three constructs from the packed library. */
+export const CONSUMER_APP = `
+const { App, TerraformStack } = require('cdktf');
+const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
+const { ApiGatewayRestApi } = require('@cdktf/provider-aws/lib/api-gateway-rest-api');
+const { ApiGatewayResource } = require('@cdktf/provider-aws/lib/api-gateway-resource');
+const { StaticSite, ContactApi, CorsPreflight } = require('cdktf-contact-site');
+${CONSUMER_STACK}`;
+
 export interface Consumer {
   /** The tarball `npm pack` made. */
   readonly tarball: string;
@@ -44,17 +51,10 @@ export interface Consumer {
  * pages) and synthesizes CONSUMER_APP in it.
  */
 export function packAndSynthConsumer(work: string): Consumer {
-  const env = { ...process.env, CHECKPOINT_DISABLE: '1', npm_config_audit: 'false', npm_config_fund: 'false' };
-  const tarballName = withPackLock(() => execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: PROJECT_ROOT, env, encoding: 'utf8' }))
-    .trim()
-    .split('\n')
-    .pop()!;
-  const tarball = join(work, tarballName);
+  const env = consumerEnv();
+  const tarball = packLibrary(work);
   const dir = join(work, 'consumer');
-  mkdirSync(join(dir, 'www'), { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  writeFileSync(join(dir, 'www', 'index.html'), '<h1>consumer</h1>');
-  writeFileSync(join(dir, 'www', '404.html'), '<h1>missing</h1>');
+  writeConsumerProject(dir);
   writeFileSync(join(dir, 'app.js'), CONSUMER_APP);
   // The frameworks are optional peers (cdktf or cdktn): a cdktf project installs its own, here the versions
   // this repository tests with. --prefer-offline: npm's cache already holds them once this repository is installed.
@@ -62,6 +62,27 @@ export function packAndSynthConsumer(work: string): Consumer {
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...frameworks], { cwd: dir, env, stdio: 'pipe' });
   execFileSync(process.execPath, ['app.js'], { cwd: dir, env, stdio: 'pipe' });
   return { tarball, dir, stackDir: join(dir, 'cdktf.out', 'stacks', 'consumer') };
+}
+
+/** The environment of every npm and app command in a consumer project. */
+export function consumerEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, CHECKPOINT_DISABLE: '1', npm_config_audit: 'false', npm_config_fund: 'false' };
+}
+
+/** `npm pack` of this library into `work`; the tarball's path. */
+export function packLibrary(work: string): string {
+  const output = withPackLock(() =>
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: PROJECT_ROOT, env: consumerEnv(), encoding: 'utf8' }),
+  );
+  return join(work, output.trim().split('\n').pop()!);
+}
+
+/** A fresh project folder: package.json and a site of two pages in www/. */
+export function writeConsumerProject(dir: string): void {
+  mkdirSync(join(dir, 'www'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  writeFileSync(join(dir, 'www', 'index.html'), '<h1>consumer</h1>');
+  writeFileSync(join(dir, 'www', '404.html'), '<h1>missing</h1>');
 }
 
 /** The version of `pkg` installed in this repository. */
