@@ -87,7 +87,7 @@ export async function runChecks(ctx: DoctorContext, options: Pick<DoctorOptions,
 const MAX_RETRY_MS = 60_000;
 
 /** The DNS and TLS layers; with --wait, again with backoff while any fails, until they pass or the time is up. */
-async function waitFor(ctx: DoctorContext, options: Pick<DoctorOptions, 'wait' | 'waitMaxSeconds'>, io: Io): Promise<CheckResult[]> {
+export async function waitFor(ctx: DoctorContext, options: Pick<DoctorOptions, 'wait' | 'waitMaxSeconds'>, io: Io): Promise<CheckResult[]> {
   const started = io.now().getTime();
   const deadline = started + options.waitMaxSeconds * 1000;
   let pause = io.firstRetryMs ?? 2000;

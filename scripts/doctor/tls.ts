@@ -110,7 +110,8 @@ function expiry(name: string, cert: DetailedPeerCertificate, now: Date): CheckRe
   const check = `the certificate of ${name} is valid for ${EXPIRY_WARNING_DAYS} days more`;
   const notAfter = new Date(cert.valid_to);
   const notBefore = new Date(cert.valid_from);
-  const days = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+  const left = notAfter.getTime() - now.getTime();
+  const days = Math.round(left / DAY_MS);
   const until = notAfter.toISOString().slice(0, 10);
   const renewal =
     'ACM renews a DNS-validated certificate by itself, from 60 days before its end, only while its validation CNAME records are still in the zone and the certificate is in use; an imported certificate is never renewed';
@@ -125,7 +126,7 @@ function expiry(name: string, cert: DetailedPeerCertificate, now: Date): CheckRe
     );
   }
   if (notAfter.getTime() <= now.getTime()) return fail('TLS', check, `expired on ${until}`, `the certificate has expired: ${renewal}`, fix);
-  if (days < EXPIRY_WARNING_DAYS)
+  if (left < EXPIRY_WARNING_DAYS * DAY_MS)
     return fail('TLS', check, `expires in ${days} day${days === 1 ? '' : 's'}, on ${until}`, `it has not been renewed: ${renewal}`, fix);
   return pass('TLS', check, `until ${until} (${days} days)`);
 }
