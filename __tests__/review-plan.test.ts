@@ -181,6 +181,32 @@ describe('derived from real fixtures (changed in memory, as no fixture has these
     ]);
   });
 
+  it('derived: a table destroyed while another table is created is flagged as a likely rename, with the moved-block cure', () => {
+    const plan = loadPlan(UPDATES);
+    const [foo, bar] = plan.resource_changes;
+    Object.assign(foo, { type: 'aws_dynamodb_table', name: 'contact_table_7A930FCA', address: 'aws_dynamodb_table.contact_table_7A930FCA' });
+    Object.assign(foo.change, { actions: ['delete'], after: null });
+    Object.assign(bar, { type: 'aws_dynamodb_table', name: 'contact_messages_0B1C2D3E', address: 'aws_dynamodb_table.contact_messages_0B1C2D3E' });
+    Object.assign(bar.change, { actions: ['create'], before: null });
+    const { warnings, plan: summary } = review(plan);
+    expect(summary!.likelyRenames).toEqual([
+      { type: 'aws_dynamodb_table', mode: 'managed', from: 'aws_dynamodb_table.contact_table_7A930FCA', to: 'aws_dynamodb_table.contact_messages_0B1C2D3E' },
+    ]);
+    expect(warnings).toContain(
+      "aws_dynamodb_table.contact_table_7A930FCA is destroyed while aws_dynamodb_table.contact_messages_0B1C2D3E (same type) is created: a likely rename of a construct id or logical name; if so, keep the deployed object with a moved block (moveFromId('aws_dynamodb_table.contact_table_7A930FCA') on the renamed resource)",
+    );
+  });
+
+  it('derived: a destroy and a create of different types are not a rename', () => {
+    const plan = loadPlan(UPDATES);
+    const [foo, bar] = plan.resource_changes;
+    Object.assign(foo, { type: 'aws_s3_bucket', address: 'aws_s3_bucket.a' });
+    Object.assign(foo.change, { actions: ['delete'], after: null });
+    Object.assign(bar, { type: 'aws_sqs_queue', address: 'aws_sqs_queue.b' });
+    Object.assign(bar.change, { actions: ['create'], before: null });
+    expect(review(plan).plan!.likelyRenames).toEqual([]);
+  });
+
   it('derived: no-op, read, forget and action lists Terraform may add later are counted, not crashed on', () => {
     const plan = loadPlan(UPDATES);
     const template = plan.resource_changes[0];

@@ -8,6 +8,8 @@
  * are reported like any other.
  */
 
+import { likelyRenames, type LikelyRename } from './renames';
+
 export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'read' | 'no-op' | 'forget' | 'other';
 
 /** In the order the report lists them: the dangerous ones first. */
@@ -84,6 +86,8 @@ export interface PlanSummary {
   readonly changes: readonly PlannedChange[];
   /** Replacements and deletions of stateful types. */
   readonly dataLoss: readonly PlannedChange[];
+  /** An address destroyed while another of the same type is created: likely a renamed construct id or logical name. */
+  readonly likelyRenames: readonly LikelyRename[];
   readonly outputs: readonly OutputChange[];
   /** Resources changed outside Terraform since the last apply (`resource_drift`). */
   readonly driftCount: number;
@@ -177,6 +181,10 @@ export function summarizePlan(plan: unknown): PlanSummary {
     counts,
     changes,
     dataLoss: changes.filter((c) => c.dataLoss !== undefined),
+    likelyRenames: likelyRenames(
+      changes.filter((c) => c.action === 'delete'),
+      changes.filter((c) => c.action === 'create'),
+    ),
     outputs,
     driftCount: Array.isArray(p.resource_drift) ? p.resource_drift.length : 0,
     errored: p.errored === true,

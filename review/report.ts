@@ -86,6 +86,11 @@ function collectWarnings(checks: CheckReport, packages: readonly FunctionPackage
   for (const change of plan?.dataLoss ?? []) {
     warnings.push(`${change.address} will be ${change.action === 'replace' ? 'REPLACED' : 'DESTROYED'}: loses ${change.dataLoss}`);
   }
+  for (const rename of plan?.likelyRenames ?? []) {
+    warnings.push(
+      `${rename.from} is destroyed while ${rename.to} (same type) is created: a likely rename of a construct id or logical name; if so, keep the deployed object with a moved block (moveFromId('${rename.from}') on the renamed resource)`,
+    );
+  }
   if (plan?.errored) warnings.push('the plan is marked as errored: it is incomplete');
   for (const pkg of packages) {
     if (pkg.kind === 'zip-file' && !pkg.found) warnings.push(`${pkg.address}: deployment package ${pkg.location} not found in the stack folder`);
