@@ -186,6 +186,15 @@ function apiFailure(ctx: DoctorContext, check: string, answer: HttpAnswer, summa
       `read ${logs} (config_invalid or the error's name), and deploy ContactApi as it is`,
     );
   }
+  if (answer.status === 429) {
+    return fail(
+      LAYER,
+      check,
+      `429${errorType ? ` (${errorType})` : ''}`,
+      `${summary}: API Gateway throttled the request (the stage’s throttling limits: too many requests in the last seconds, the doctor’s own included)`,
+      'run again in a few seconds; if visitors see 429s too, raise the stage’s throttling_rate_limit and throttling_burst_limit',
+    );
+  }
   if (answer.status === 415) {
     return fail(
       LAYER,

@@ -80,6 +80,15 @@ function judgeOwn(check: string, origin: string, answer: HttpAnswer): CheckResul
       `add CorsPreflight to the resource (ContactApi does), ${redeploy}`,
     );
   }
+  if (answer.status === 429) {
+    return fail(
+      LAYER,
+      check,
+      seen,
+      'API Gateway throttled the preflight (the stage’s throttling limits: too many requests in the last seconds)',
+      'run again in a few seconds; if visitors see 429s too, raise the stage’s throttling limits',
+    );
+  }
   if (answer.status < 200 || answer.status > 299) {
     return fail(
       LAYER,
