@@ -121,6 +121,27 @@ test('--stack-dir: the URLs from the state’s outputs, the redirect name from t
   expect(find(o, '/config.json names the API').detail).toBe(p.preview.contactEndpoint);
 });
 
+test('--outputs-file: the URLs from cdktf deploy --outputs-file (nested by construct), the names still from the stack', async () => {
+  const file = join(p.outDir, 'outputs.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      'contact-site': {
+        site: { url: p.siteUrl, 'distribution-id': 'E2EXAMPLE', 'bucket-name': 'www-example-com-site' },
+        contact: { endpoint: p.preview.contactEndpoint, 'table-name': p.preview.tableName, 'function-name': 'contact-handler-test' },
+      },
+    }),
+  );
+  const o = await doctor(['--stack-dir', p.stackDir, '--outputs-file', file]);
+  expect(failed(o)).toEqual([]);
+  expect(JSON.parse(o.stdout)).toMatchObject({
+    site: p.siteUrl,
+    api: p.preview.contactEndpoint,
+    names: ['www.example.com', 'example.com'],
+    source: `the outputs file ${file}`,
+  });
+});
+
 test('a stack folder that is not deployed: exit 3, saying what to pass; a bad option: exit 2', async () => {
   const stderr: string[] = [];
   const io: Io = {
