@@ -35,19 +35,38 @@ export function median(values: readonly number[]): number {
  * the machine does hits both alike, and returns both medians and the median of the per-round ratios.
  */
 export function compare(subject: Command, baseline: Command, rounds: number): { subjectMs: number; baselineMs: number; ratio: number } {
-  timeOnce(subject);
-  timeOnce(baseline);
-  const subjects: number[] = [];
-  const baselines: number[] = [];
-  const ratios: number[] = [];
+  const { subjectMs, baselines } = compareAll(subject, [baseline], rounds);
+  return { subjectMs, baselineMs: baselines[0]!.baselineMs, ratio: baselines[0]!.ratio };
+}
+
+/**
+ * `compare` against several baselines at once: each round runs the subject and every baseline once (after one
+ * warm-up each), in an order that rotates from round to round, so that no command always runs right after the
+ * same other one. Returns the subject's median and, per baseline, its median and the median of the per-round
+ * ratios subject / baseline.
+ */
+export function compareAll(
+  subject: Command,
+  baselines: readonly Command[],
+  rounds: number,
+): { subjectMs: number; baselines: { baselineMs: number; ratio: number }[] } {
+  const commands = [subject, ...baselines];
+  commands.forEach((command) => timeOnce(command));
+  const samples: number[][] = commands.map(() => []);
   for (let round = 0; round < rounds; round += 1) {
-    const s = timeOnce(subject);
-    const b = timeOnce(baseline);
-    subjects.push(s);
-    baselines.push(b);
-    ratios.push(s / b);
+    for (let step = 0; step < commands.length; step += 1) {
+      const index = (round + step) % commands.length;
+      samples[index]!.push(timeOnce(commands[index]!));
+    }
   }
-  return { subjectMs: median(subjects), baselineMs: median(baselines), ratio: median(ratios) };
+  const subjects = samples[0]!;
+  return {
+    subjectMs: median(subjects),
+    baselines: baselines.map((_, i) => ({
+      baselineMs: median(samples[i + 1]!),
+      ratio: median(subjects.map((s, round) => s / samples[i + 1]![round]!)),
+    })),
+  };
 }
 
 /** Least-squares line through (x, y): y = intercept + slope * x. */
