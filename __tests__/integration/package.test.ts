@@ -17,12 +17,35 @@ describe('the packed library in another project', () => {
   const { tarball, dir: consumer, stackDir } = packAndSynthConsumer(work);
   const doc = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
 
-  it('ships compiled code, declarations and the handler source, not the tests or the example app', () => {
-    const listing = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
-    expect(listing).toEqual(
-      expect.arrayContaining(['package/lib/constructs/index.js', 'package/lib/constructs/index.d.ts', 'package/handlers/contact/index.ts']),
-    );
-    expect(listing.some((file) => file.includes('__tests__') || file.startsWith('package/lib/main') || file.startsWith('package/site/'))).toBe(false);
+  const listing = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.endsWith('/') === false && line !== '')
+    .map((line) => line.replace(/^package\//, ''));
+
+  it('ships only the library: compiled code with declarations, the handler sources, the docs', () => {
+    const shipped = [
+      /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
+      /^lib\/(constructs|cdktn\/constructs|checks|handlers|shared)\/[a-z0-9/-]+\.(js|d\.ts)$/,
+      /^handlers\/(contact|notify)\/[a-z0-9-]+\.ts$/,
+      /^handlers\/README\.md$/,
+      /^shared\/[a-z0-9-]+\.ts$/,
+      /^docs\/api\/[A-Za-z0-9.-]+\.md$/,
+    ];
+    expect(listing.filter((file) => !shipped.some((pattern) => pattern.test(file)))).toEqual([]);
+    expect(listing).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'README.md', 'lib/cdktn/constructs/index.js', 'handlers/contact/index.ts']));
+  });
+
+  it('ships no tests, fixtures, scripts, example app, benchmarks or local-only helpers', () => {
+    const unwanted = /(__tests__|fixtures|\.test\.|^scripts\/|^bench\/|^preview\/|^tools\/|^site\/|^lib\/main\.|^lib\/review\/|local-dynamodb|\.tsbuildinfo$)/;
+    expect(listing.filter((file) => unwanted.test(file))).toEqual([]);
+  });
+
+  it('has a declaration beside every compiled file, and every export target in the tarball', () => {
+    expect(listing.filter((file) => file.endsWith('.js') && !listing.includes(file.replace(/\.js$/, '.d.ts')))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    const targets = Object.values<any>(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values<string>(target)));
+    const typesVersions = Object.values<string[]>(manifest.typesVersions['*']).flat();
+    expect([...targets, ...typesVersions, manifest.main, manifest.types].map((t) => t.replace(/^\.\//, '')).filter((t) => !listing.includes(t))).toEqual([]);
   });
 
   it('synthesizes StaticSite, ContactApi and CorsPreflight on a REST API of its own', () => {
