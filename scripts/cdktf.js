@@ -7,13 +7,25 @@
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 
-const env = { ...process.env };
-if (env.CHECKPOINT_DISABLE === undefined) env.CHECKPOINT_DISABLE = '1';
-if (env.TF_CLI_CONFIG_FILE && !existsSync(env.TF_CLI_CONFIG_FILE)) {
-  process.stderr.write(`note: TF_CLI_CONFIG_FILE names a missing file (${env.TF_CLI_CONFIG_FILE}); running cdktf without it.\n`);
-  delete env.TF_CLI_CONFIG_FILE;
+/** The CLI's environment from `env`, and the notes to print about what changed. */
+function cdktfEnv(env) {
+  const result = { ...env };
+  const notes = [];
+  if (result.CHECKPOINT_DISABLE === undefined) result.CHECKPOINT_DISABLE = '1';
+  if (result.TF_CLI_CONFIG_FILE && !existsSync(result.TF_CLI_CONFIG_FILE)) {
+    notes.push(`note: TF_CLI_CONFIG_FILE names a missing file (${result.TF_CLI_CONFIG_FILE}); running cdktf without it.`);
+    delete result.TF_CLI_CONFIG_FILE;
+  }
+  return { env: result, notes };
 }
-const cli = require.resolve('cdktf-cli/bundle/bin/cdktf');
-const result = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], { stdio: 'inherit', env });
-if (result.error) throw result.error;
-process.exitCode = result.status ?? 1;
+
+if (require.main === module) {
+  const { env, notes } = cdktfEnv(process.env);
+  for (const note of notes) process.stderr.write(`${note}\n`);
+  const cli = require.resolve('cdktf-cli/bundle/bin/cdktf');
+  const result = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], { stdio: 'inherit', env });
+  if (result.error) throw result.error;
+  process.exitCode = result.status ?? 1;
+}
+
+module.exports = { cdktfEnv };
