@@ -204,6 +204,33 @@ test('a preflight without Access-Control-Allow-Origin: the CORS check fails, bla
   expect(find(o, check).fix).toMatch(/CorsPreflight/);
 });
 
+test('a preflight that allows any origin (* or the caller’s origin echoed): the foreign-origin check fails; one fixed allowed origin passes', async () => {
+  const foreign = 'a preflight from another origin (https://doctor-check.invalid) is not';
+  for (const [allow, expected] of [
+    ['*', /allows every origin \(\*\)/],
+    ['echo', /echoes any origin/],
+  ] as const) {
+    const o = await viaFront({
+      api: (x) => {
+        if (x.method === 'OPTIONS') x.headers['access-control-allow-origin'] = allow === '*' ? '*' : x.origin!;
+      },
+    });
+    const own = `a preflight from ${front!.siteUrl} is allowed`;
+    expect(failed(o)).toEqual(allow === '*' ? [own, foreign] : [foreign]);
+    expect(find(o, foreign).cause).toMatch(expected);
+    await front!.stop();
+    front = undefined;
+  }
+  // The example without a domain has one site origin: its MOCK preflight answers every origin with that one.
+  const o = await viaFront({
+    api: (x) => {
+      if (x.method === 'OPTIONS') x.headers['access-control-allow-origin'] = front!.siteUrl;
+    },
+  });
+  expect(failed(o)).toEqual([]);
+  expect(find(o, foreign).detail).toBe(`204, Access-Control-Allow-Origin: ${front!.siteUrl} only, which the browser refuses for another origin`);
+});
+
 test('a CSP without the API origin: connect-src and form-action fail, saying what the browser blocks', async () => {
   const o = await viaFront({
     site: (x) => {

@@ -98,6 +98,8 @@ export async function startDoctorPreview(): Promise<DoctorPreview> {
 export interface Exchange {
   readonly method: string;
   readonly path: string;
+  /** The request's Origin header. */
+  readonly origin?: string;
   status: number;
   headers: Record<string, string>;
   body: Buffer;
@@ -168,15 +170,21 @@ function proxyTo(target: URL, transform: Transform | undefined) {
             const exchange: Exchange = {
               method: req.method ?? 'GET',
               path: req.url ?? '/',
+              origin: typeof req.headers.origin === 'string' ? req.headers.origin : undefined,
               status: answer.statusCode ?? 502,
               headers: flat(answer.headers),
               body: Buffer.concat(body),
             };
-            transform?.(exchange);
-            delete exchange.headers['content-length'];
-            delete exchange.headers['transfer-encoding'];
-            delete exchange.headers.connection;
-            res.writeHead(exchange.status, { ...exchange.headers, 'content-length': String(exchange.body.length) }).end(exchange.body);
+            try {
+              transform?.(exchange);
+              delete exchange.headers['content-length'];
+              delete exchange.headers['transfer-encoding'];
+              delete exchange.headers.connection;
+              res.writeHead(exchange.status, { ...exchange.headers, 'content-length': String(exchange.body.length) }).end(exchange.body);
+            } catch (error) {
+              // A broken transform must fail the test at once, not leave the doctor waiting for an answer.
+              res.destroy(error as Error);
+            }
           });
         },
       );

@@ -44,7 +44,11 @@ export async function checkCors(ctx: DoctorContext): Promise<CheckResult[]> {
     const answer = await preflight(ctx, api, FOREIGN_ORIGIN);
     const allowed = answer.headers['access-control-allow-origin'];
     if (allowed === undefined) results.push(pass(LAYER, foreign, `${answer.status}, no Access-Control-Allow-Origin`));
-    else {
+    else if (allowed !== '*' && allowed !== FOREIGN_ORIGIN) {
+      // An API with one allowed origin answers every preflight with that origin (a fixed MOCK response): the browser
+      // compares it with the page's origin and refuses the foreign page just the same.
+      results.push(pass(LAYER, foreign, `${answer.status}, Access-Control-Allow-Origin: ${allowed} only, which the browser refuses for another origin`));
+    } else {
       results.push(
         fail(
           LAYER,
