@@ -80,7 +80,7 @@ function judgeOwn(check: string, origin: string, answer: HttpAnswer): CheckResul
       LAYER,
       check,
       '403 Missing Authentication Token',
-      'the resource has no OPTIONS method on the deployed stage: API Gateway answers an unknown method with 403, and the browser blocks the POST',
+      'no OPTIONS method for this URL on the deployed stage (or no such resource: check the endpoint): API Gateway answers an unknown method or path with 403, and the browser blocks the POST',
       `add CorsPreflight to the resource (ContactApi does), ${redeploy}`,
     );
   }

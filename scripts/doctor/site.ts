@@ -249,7 +249,7 @@ async function configJson(ctx: DoctorContext): Promise<CheckResult> {
       LAYER,
       check,
       `${endpoint}, not ${ctx.api.href}`,
-      'the site’s config.json names another API: files from another deploy are served (Route 53 points at another distribution, or CloudFront still serves a cached copy)',
+      `the site’s config.json names another API${ctx.target.api ? ' than the one given' : ''}: files from another deploy are served (Route 53 points at another distribution, or CloudFront still serves a cached copy)${ctx.target.api && ctx.target.source === '--url' ? ', or --api is not the endpoint this site uses' : ''}`,
       'deploy again (the stack writes config.json with its own API’s URL) and invalidate /config.json; check that the aliases point at this distribution',
     );
   }
