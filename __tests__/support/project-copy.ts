@@ -7,7 +7,18 @@ import { APP_NODE_ARGS } from '../../scripts/app-command';
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 /** What a synth of the example app needs, copied into a fresh folder; node_modules is linked, not copied. */
-const APP_FILES = ['main.ts', 'constructs', 'handlers', 'shared', 'site', 'scripts/no-source-maps.js', 'scripts/cdktf.js', 'cdktf.json', 'package.json', 'tsconfig.json'];
+const APP_FILES = [
+  'main.ts',
+  'constructs',
+  'handlers',
+  'shared',
+  'site',
+  'scripts/no-source-maps.js',
+  'scripts/cdktf.js',
+  'cdktf.json',
+  'package.json',
+  'tsconfig.json',
+];
 
 export function copyProject(prefix = 'project-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
