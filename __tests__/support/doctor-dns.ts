@@ -65,6 +65,8 @@ function respond(query: Buffer, table: ReadonlyMap<string, Records>, queries: st
   header.writeUInt16BE(0x8000 | (query.readUInt16BE(2) & 0x0100) | 0x0080 | (records === undefined ? 3 : 0), 2);
   header.writeUInt16BE(1, 4);
   header.writeUInt16BE(addresses.length, 6);
+  // A negative answer carries the zone's SOA, as Route 53's do, so that resolvers may cache it (for its minimum, 900 s).
+  header.writeUInt16BE(addresses.length === 0 ? 1 : 0, 8);
   const answers = addresses.map((address) => {
     const rdata = type === TYPE.A ? Buffer.from(address.split('.').map(Number)) : ipv6Bytes(address);
     const rr = Buffer.alloc(12);
@@ -75,7 +77,23 @@ function respond(query: Buffer, table: ReadonlyMap<string, Records>, queries: st
     rr.writeUInt16BE(rdata.length, 10);
     return Buffer.concat([rr, rdata]);
   });
-  return Buffer.concat([header, question, ...answers]);
+  return Buffer.concat([header, question, ...answers, ...(addresses.length === 0 ? [soaRecord()] : [])]);
+}
+
+/** `<the question's name> SOA ns.test. hostmaster.test. 1 7200 900 1209600 900`, TTL 900. */
+function soaRecord(): Buffer {
+  const name = (text: string) =>
+    Buffer.concat([...text.split('.').map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label)])), Buffer.from([0])]);
+  const numbers = Buffer.alloc(20);
+  [1, 7200, 900, 1_209_600, 900].forEach((n, i) => numbers.writeUInt32BE(n, i * 4));
+  const rdata = Buffer.concat([name('ns.test'), name('hostmaster.test'), numbers]);
+  const rr = Buffer.alloc(12);
+  rr.writeUInt16BE(0xc00c, 0);
+  rr.writeUInt16BE(6, 2); // SOA
+  rr.writeUInt16BE(1, 4);
+  rr.writeUInt32BE(900, 6);
+  rr.writeUInt16BE(rdata.length, 10);
+  return Buffer.concat([rr, rdata]);
 }
 
 function ipv6Bytes(address: string): Buffer {
