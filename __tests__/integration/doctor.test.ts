@@ -155,6 +155,8 @@ test('a stack folder that is not deployed: exit 3, saying what to pass; a bad op
   expect(stderr.join('')).toMatch(/no synthesized stack in .*no-such-stack.*pass --stack-dir DIR, or --url/);
   expect(await run(['--url', 'ftp://example.com'], io)).toBe(2);
   expect(await run(['--frobnicate'], io)).toBe(2);
+  expect(await run(['--url', 'https://www.example.com', '--dns-server', 'dns.example.com'], io)).toBe(2);
+  expect(stderr.at(-1)).toMatch(/--dns-server takes an IP address/);
 });
 
 test('--submit: exactly one item is stored, its id is printed; the message’s content and address are not', async () => {

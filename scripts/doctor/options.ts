@@ -1,4 +1,5 @@
 /** The command line of `npm run doctor`: its options and the usage text. */
+import { Resolver } from 'node:dns';
 import { parseArgs as parseCommandLine } from 'node:util';
 
 export const DEFAULT_STACK_DIR = 'cdktf.out/stacks/contact-site';
@@ -100,13 +101,19 @@ export function parseArgs(argv: readonly string[]): DoctorOptions {
   for (const name of redirectNames) {
     if (!/^[a-z0-9.-]+$/.test(name)) throw new UsageError(`--redirect takes host names (example.com), not "${name}"`);
   }
+  const dnsServers = list(values['dns-server']);
+  try {
+    new Resolver().setServers(dnsServers);
+  } catch {
+    throw new UsageError(`--dns-server takes an IP address with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53), not "${dnsServers.join(',')}"`);
+  }
   return {
     stackDir: values['stack-dir'],
     outputsFile: values['outputs-file'],
     url: values.url,
     api: values.api,
     redirectNames,
-    dnsServers: list(values['dns-server']),
+    dnsServers,
     wait: values.wait ?? false,
     waitMaxSeconds: seconds('--wait-max', values['wait-max'], DEFAULT_WAIT_SECONDS),
     timeoutSeconds: seconds('--timeout', values.timeout, DEFAULT_TIMEOUT_SECONDS),
