@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CONSUMER_STACK, consumerEnv, packLibrary, writeConsumerProject } from './consumer';
 import { cdktnNode } from '../../scripts/cdktn-node';
@@ -52,39 +52,77 @@ export interface CdktnConsumer {
   synth(): void;
 }
 
+/** Installs this library's tarball and CDKTN_PACKAGES from npm into the project folder `dir`. */
+function installCdktnProject(dir: string, tarball: string): void {
+  const packages = Object.entries(CDKTN_PACKAGES).map(([name, version]) => `${name}@${version}`);
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...packages], { cwd: dir, env: consumerEnv(), stdio: 'pipe' });
+}
+
+function writeCdktfJson(dir: string, app: string): void {
+  const config = {
+    language: 'typescript',
+    app,
+    projectId: 'cdktn-consumer',
+    sendCrashReports: 'false',
+    terraformProviders: [],
+    terraformModules: [],
+    context: {},
+  };
+  writeFileSync(join(dir, 'cdktf.json'), JSON.stringify(config));
+}
+
+/** `cdktn synth` in `dir`. cdktn-cli runs on Node >= 22.19, and so does the app it starts (`node` from PATH). */
+function cdktnSynth(dir: string, env: NodeJS.ProcessEnv = {}): void {
+  const node = cdktnNode();
+  const base = consumerEnv();
+  const synthEnv = { ...base, ...env, PATH: `${dirname(node)}:${base.PATH ?? ''}` };
+  execFileSync(node, [join(dir, 'node_modules', 'cdktn-cli', 'bundle', 'bin', 'cdktn'), 'synth'], { cwd: dir, env: synthEnv, stdio: 'pipe' });
+}
+
 /**
  * A fresh cdktn project in `work/cdktn-consumer`: this library's tarball and CDKTN_PACKAGES from npm, a
  * TypeScript main.ts compiled with the cdktn template's compiler options, synthesized by `cdktn synth`.
  */
 export function packAndSynthCdktnConsumer(work: string): CdktnConsumer {
-  const env = consumerEnv();
   const tarball = packLibrary(work);
   const dir = join(work, 'cdktn-consumer');
   writeConsumerProject(dir);
   writeFileSync(join(dir, 'main.ts'), CDKTN_CONSUMER_APP);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(CDKTN_TEMPLATE_TSCONFIG, null, 2));
-  writeFileSync(
-    join(dir, 'cdktf.json'),
-    JSON.stringify({
-      language: 'typescript',
-      app: 'node main.js',
-      projectId: 'cdktn-consumer',
-      sendCrashReports: 'false',
-      terraformProviders: [],
-      terraformModules: [],
-      context: {},
-    }),
-  );
-  const packages = Object.entries(CDKTN_PACKAGES).map(([name, version]) => `${name}@${version}`);
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...packages], { cwd: dir, env, stdio: 'pipe' });
+  writeCdktfJson(dir, 'node main.js');
+  installCdktnProject(dir, tarball);
   // The project's own TypeScript would be `npm install typescript`; this repository's compiler is the same kind.
-  execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, env, stdio: 'pipe' });
-  // cdktn-cli runs on Node >= 22.19, and so does the app it starts (`node main.js` from PATH).
-  const node = cdktnNode();
-  const synthEnv = { ...env, PATH: `${dirname(node)}:${env.PATH ?? ''}` };
-  const synth = () => {
-    execFileSync(node, [join(dir, 'node_modules', 'cdktn-cli', 'bundle', 'bin', 'cdktn'), 'synth'], { cwd: dir, env: synthEnv, stdio: 'pipe' });
-  };
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, env: consumerEnv(), stdio: 'pipe' });
+  const synth = () => cdktnSynth(dir);
   synth();
   return { dir, stackDir: join(dir, 'cdktf.out', 'stacks', 'consumer'), synth };
+}
+
+/**
+ * The README's move from cdktf to CDK Terrain, applied to the example's main.ts: the framework, the provider
+ * classes and the library's entry point change; nothing else does.
+ */
+export function migrateImportsToCdktn(source: string): string {
+  return source
+    .replace(/from 'cdktf';/g, "from 'cdktn';")
+    .replace(/from '@cdktf\/provider-aws\/lib\//g, "from '@cdktn/provider-aws/lib/")
+    .replace(/from '\.\/constructs';/g, "from 'cdktf-contact-site/cdktn';");
+}
+
+/**
+ * The example app (main.ts and site/ of `exampleDir`, this repository or a copy) moved to a cdktn project in `work/cdktn-example`, imports migrated,
+ * and synthesized by `cdktn synth` with `env` (run from source with this repository's tsx, as cdktf.json
+ * runs it here). Returns the stack folder.
+ */
+export function synthExampleWithCdktn(work: string, exampleDir: string, env: NodeJS.ProcessEnv): string {
+  const tarball = packLibrary(work);
+  const dir = join(work, 'cdktn-example');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cdktn-example', version: '1.0.0', private: true }));
+  writeFileSync(join(dir, 'main.ts'), migrateImportsToCdktn(readFileSync(join(exampleDir, 'main.ts'), 'utf8')));
+  cpSync(join(exampleDir, 'site'), join(dir, 'site'), { recursive: true });
+  writeCdktfJson(dir, `node --require ${require.resolve('tsx/cjs')} main.ts`);
+  installCdktnProject(dir, tarball);
+  cdktnSynth(dir, env);
+  return join(dir, 'cdktf.out', 'stacks', 'contact-site');
 }

@@ -5,7 +5,8 @@
  * and a destroy that leaves nothing behind.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACMClient, ListCertificatesCommand } from '@aws-sdk/client-acm';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
@@ -28,7 +29,8 @@ import { GetBucketPolicyCommand, GetObjectCommand, HeadObjectCommand, ListBucket
 import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { copyProject, PROJECT_ROOT, synthExampleIn } from '../support/project-copy';
 import { CUSTOM_DOMAIN_ENV } from './support/configurations';
-import { LocalAws, startLocalAws } from '../../scripts/local-aws';
+import { LOCAL_STATE_FILE, LocalAws, startLocalAws, writeProviderOverride } from '../../scripts/local-aws';
+import { migrateImportsToCdktn, synthExampleWithCdktn } from '../support/cdktn-consumer';
 import { terraform, terraformOk, toolchain, useMirroredProvider } from './support/terraform';
 import type { TerraformToolchain } from '../../scripts/terraform-toolchain';
 
@@ -247,6 +249,24 @@ describe('the example with a custom domain on the local AWS', () => {
     expect(row.match(/`version_id`/g)).toHaveLength(1);
     tf(['apply', '-input=false', '-auto-approve', 'tfplan-edit']);
   });
+
+  // The README's move to CDK Terrain: the same main.ts with its imports migrated, in a fresh cdktn project,
+  // planned against this deployment's state. The same addresses and values: nothing to change.
+  test('the same example moved to CDK Terrain plans no change against the deployed state', () => {
+    expect(migrateImportsToCdktn(readFileSync(join(PROJECT_ROOT, 'main.ts'), 'utf8'))).not.toMatch(/from '(cdktf'|@cdktf\/|\.\/)/);
+    const work = mkdtempSync(join(tmpdir(), 'apply-cdktn-'));
+    try {
+      const cdktnStackDir = synthExampleWithCdktn(work, project, env);
+      useMirroredProvider(tc, cdktnStackDir);
+      writeProviderOverride(cdktnStackDir, local.endpoint);
+      copyFileSync(join(stackDir, LOCAL_STATE_FILE), join(cdktnStackDir, LOCAL_STATE_FILE));
+      terraformOk(tc, cdktnStackDir, ['init', '-input=false', '-no-color'], local.env);
+      const plan = terraform(tc, cdktnStackDir, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], local.env);
+      expect({ code: plan.code, output: plan.code === 0 ? '' : plan.stdout + plan.stderr }).toEqual({ code: 0, output: '' });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   // The provider waits for a deleted SQS queue to stay gone 15 times in a row (backing off to 10 s): the
   // notifications' failed-notifications queue alone takes about 2 min 10 s to destroy, locally as on AWS.
