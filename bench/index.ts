@@ -61,6 +61,20 @@ function compileHandwrittenApp(dir: string): string {
 
 const stackJsonIn = (outdir: string) => readFileSync(join(outdir, 'stacks', 'contact-site', 'cdk.tf.json'), 'utf8');
 
+/** A row of the synth tables: the example against the hand-written app (the budget) and the empty stack (information). */
+function synthRow(runner: string, result: ReturnType<typeof compareAll>): void {
+  const [handwritten, empty] = result.baselines;
+  say(
+    `| ${runner} | ${ms(result.subjectMs)} | ${ms(handwritten!.baselineMs)} | ${handwritten!.ratio.toFixed(2)} | ${BUDGET.handwrittenRatio} | ${verdict(handwritten!.ratio <= BUDGET.handwrittenRatio)} | ${ms(empty!.baselineMs)} | ${empty!.ratio.toFixed(2)} |`,
+  );
+}
+
+/** The lowest and highest per-round ratio against the first baseline (the hand-written app): how much one round can say. */
+const spread = (result: ReturnType<typeof compareAll>) => {
+  const ratios = result.baselines[0]!.ratios;
+  return `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+};
+
 function benchSynth(): void {
   say('## Synth: the example stack against the same stack written by hand');
   say();
@@ -118,17 +132,11 @@ function benchSynth(): void {
   say();
   say('| runner | example | hand-written | example / hand-written | budget | | empty stack | example / empty (information) |');
   say('|---|---:|---:|---:|---:|---|---:|---:|');
-  const row = (runner: string, result: ReturnType<typeof compareAll>) => {
-    const [handwritten, empty] = result.baselines as [{ baselineMs: number; ratio: number }, { baselineMs: number; ratio: number }];
-    say(
-      `| ${runner} | ${ms(result.subjectMs)} | ${ms(handwritten.baselineMs)} | ${handwritten.ratio.toFixed(2)} | ${BUDGET.handwrittenRatio} | ${verdict(handwritten.ratio <= BUDGET.handwrittenRatio)} | ${ms(empty.baselineMs)} | ${empty.ratio.toFixed(2)} |`,
-    );
-  };
-  row('`node lib/main.js` (compiled; hand-written: compiled the same way)', compiled);
-  row(`\`cdktf synth\` (app: \`${cdktfJson.app}\`; hand-written: the same runner on its .ts)`, cli);
+  synthRow('`node lib/main.js` (compiled; hand-written: compiled the same way)', compiled);
+  synthRow(`\`cdktf synth\` (app: \`${cdktfJson.app}\`; hand-written: the same runner on its .ts)`, cli);
   say();
   say(
-    `Medians of ${ROUNDS} (compiled) and ${CLI_ROUNDS} (CLI) rounds after a warm-up, the three apps in each round in rotating order; ratios are medians of the per-round ratios. The example's handler zip comes from its synth cache after the first run (the check of that cache is part of its time); the hand-written app reads a prebuilt zip.`,
+    `Medians of ${ROUNDS} (compiled) and ${CLI_ROUNDS} (CLI) rounds after a warm-up, the three apps in each round in rotating order; ratios are medians of the per-round ratios (example / hand-written per round: ${spread(compiled)} compiled, ${spread(cli)} through the CLI). The example's handler zip comes from its synth cache after the first run (the check of that cache is part of its time); the hand-written app reads a prebuilt zip.`,
   );
   say();
   benchSynthPhases(work, handwrittenJs, handwrittenEnv, compiled.baselines[0]!.ratio);
@@ -311,19 +319,13 @@ function benchCdktn(): void {
   say();
   say('| runner | example | hand-written | example / hand-written | budget | | empty stack | example / empty (information) |');
   say('|---|---:|---:|---:|---:|---|---:|---:|');
-  const row = (runner: string, result: ReturnType<typeof compareAll>) => {
-    const [handwritten, empty] = result.baselines as [{ baselineMs: number; ratio: number }, { baselineMs: number; ratio: number }];
-    say(
-      `| ${runner} | ${ms(result.subjectMs)} | ${ms(handwritten.baselineMs)} | ${handwritten.ratio.toFixed(2)} | ${BUDGET.handwrittenRatio} | ${verdict(handwritten.ratio <= BUDGET.handwrittenRatio)} | ${ms(empty.baselineMs)} | ${empty.ratio.toFixed(2)} |`,
-    );
-  };
-  row(`\`node lib/main.js\` (compiled, mapped to cdktn; Node ${process.version})`, compiled);
-  if (cli) row(`\`cdktn synth --app "node lib/main.js"\` (cdktn-cli on Node ${execFileSync(cliNode!, ['--version'], { encoding: 'utf8' }).trim()})`, cli);
+  synthRow(`\`node lib/main.js\` (compiled, mapped to cdktn; Node ${process.version})`, compiled);
+  if (cli) synthRow(`\`cdktn synth --app "node lib/main.js"\` (cdktn-cli on Node ${execFileSync(cliNode!, ['--version'], { encoding: 'utf8' }).trim()})`, cli);
   say();
   say(
     cli
-      ? `Medians of ${ROUNDS} (compiled) and ${CLI_ROUNDS} (CLI) rounds after a warm-up, in rotating order, as for cdktf. Through the CLI the apps run compiled (there is no cdktn copy of the TypeScript sources to run with tsx).`
-      : `Medians of ${ROUNDS} rounds after a warm-up, in rotating order, as for cdktf. Not through \`cdktn synth\`: cdktn-cli 0.24 needs Node >= ${CDKTN_MINIMUM_NODE.join('.')}, and this machine has none cached (the cdktn tests install one).`,
+      ? `Medians of ${ROUNDS} (compiled) and ${CLI_ROUNDS} (CLI) rounds after a warm-up, in rotating order, as for cdktf (example / hand-written per round: ${spread(compiled)} compiled, ${spread(cli)} through the CLI). Through the CLI the apps run compiled (there is no cdktn copy of the TypeScript sources to run with tsx).`
+      : `Medians of ${ROUNDS} rounds after a warm-up, in rotating order, as for cdktf (example / hand-written per round: ${spread(compiled)}). Not through \`cdktn synth\`: cdktn-cli 0.24 needs Node >= ${CDKTN_MINIMUM_NODE.join('.')}, and this machine has none cached (the cdktn tests install one).`,
   );
   say();
   rmSync(work, { recursive: true, force: true });

@@ -42,14 +42,14 @@ export function compare(subject: Command, baseline: Command, rounds: number): { 
 /**
  * `compare` against several baselines at once: each round runs the subject and every baseline once (after one
  * warm-up each), in an order that rotates from round to round, so that no command always runs right after the
- * same other one. Returns the subject's median and, per baseline, its median and the median of the per-round
- * ratios subject / baseline.
+ * same other one. Returns the subject's median and, per baseline, its median, the per-round ratios subject /
+ * baseline and their median.
  */
 export function compareAll(
   subject: Command,
   baselines: readonly Command[],
   rounds: number,
-): { subjectMs: number; baselines: { baselineMs: number; ratio: number }[] } {
+): { subjectMs: number; baselines: { baselineMs: number; ratio: number; ratios: number[] }[] } {
   const commands = [subject, ...baselines];
   commands.forEach((command) => timeOnce(command));
   const samples: number[][] = commands.map(() => []);
@@ -62,10 +62,10 @@ export function compareAll(
   const subjects = samples[0]!;
   return {
     subjectMs: median(subjects),
-    baselines: baselines.map((_, i) => ({
-      baselineMs: median(samples[i + 1]!),
-      ratio: median(subjects.map((s, round) => s / samples[i + 1]![round]!)),
-    })),
+    baselines: baselines.map((_, i) => {
+      const ratios = subjects.map((s, round) => s / samples[i + 1]![round]!);
+      return { baselineMs: median(samples[i + 1]!), ratio: median(ratios), ratios };
+    }),
   };
 }
 
