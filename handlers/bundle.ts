@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { createZip } from './zip';
@@ -132,15 +132,16 @@ function readCachedBuild(cacheFile: string, lockHash: string): Buffer | undefine
 }
 
 function writeCachedBuild(cacheFile: string, lockHash: string, inputs: readonly string[], zip: Buffer): void {
-  const record: CachedBuild = {
-    lockHash,
-    inputs: Object.fromEntries(inputs.map((file) => [file, fingerprint(file)])),
-    zipBase64: zip.toString('base64'),
-  };
   try {
+    const record: CachedBuild = {
+      lockHash,
+      inputs: Object.fromEntries(inputs.map((file) => [file, fingerprint(file)])),
+      zipBase64: zip.toString('base64'),
+    };
     writeAtomically(cacheFile, Buffer.from(JSON.stringify(record)));
   } catch {
-    // A read-only temp folder only costs the next synth a rebuild.
+    // The cache only saves time: an input that cannot be read again, or a read-only temp folder, costs
+    // the next synth a rebuild, never this one its zip.
   }
 }
 
@@ -216,7 +217,9 @@ export function buildContactHandlerScript(options: Pick<BundleOptions, 'sdk'> = 
 function buildScript(entry: string, sdk: 'bundled' | 'external'): { script: Uint8Array; inputs: string[] } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild is loaded only when a zip has to be built
   const { buildSync } = require('esbuild') as typeof import('esbuild');
-  const handlersDir = dirname(dirname(entry));
+  // esbuild reports its inputs under their real paths, relative to absWorkingDir: a working folder reached
+  // through a symlink (a linked package, --preserve-symlinks) must be given as its real path too.
+  const handlersDir = realpathSync(dirname(dirname(entry)));
   const result = buildSync({
     entryPoints: [entry],
     absWorkingDir: handlersDir,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { createZip } from '../../handlers/zip';
@@ -75,4 +75,35 @@ describe('the handler zip cache', () => {
   it('gives the zip of a build from scratch', () => {
     expect(readFileSync(fresh.zipPath)).toEqual(readFileSync(bundleIn(PROJECT_ROOT, mkdtempSync(join(tmpdir(), 'bundle-cache-other-'))).zipPath));
   });
+});
+
+test('a handlers folder reached through a symlink builds the same zip, and its cache records files that exist', () => {
+  // handlers/ and shared/ linked into a folder with no node_modules of its own, loaded without resolving the
+  // links (--preserve-symlinks): esbuild reads the SDK from the real folder's node_modules.
+  const linked = mkdtempSync(join(tmpdir(), 'bundle-linked-'));
+  const tempDir = mkdtempSync(join(tmpdir(), 'bundle-linked-tmp-'));
+  try {
+    for (const folder of ['handlers', 'shared']) symlinkSync(join(PROJECT_ROOT, folder), join(linked, folder), 'dir');
+    copyFileSync(join(PROJECT_ROOT, 'package-lock.json'), join(linked, 'package-lock.json'));
+    const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(join(linked, 'handlers', 'bundle.ts'))}).bundleContactHandler()))`;
+    const out = execFileSync(process.execPath, ['--preserve-symlinks', '--require', require.resolve('tsx/cjs'), '-e', script], {
+      cwd: linked,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tempDir, NODE_PATH: join(PROJECT_ROOT, 'node_modules') },
+      encoding: 'utf8',
+    });
+    const reference = execFileSync(
+      process.execPath,
+      ['--require', 'tsx/cjs', '-e', "process.stdout.write(require('./handlers/bundle.ts').bundleContactHandler().sourceCodeHash)"],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(out).sourceCodeHash).toBe(reference);
+    const cacheDir = join(tempDir, 'cdktf-contact-handler', 'cache');
+    const inputs = Object.keys(JSON.parse(readFileSync(join(cacheDir, readdirSync(cacheDir)[0]), 'utf8')).inputs);
+    expect(inputs.filter((file) => !existsSync(file))).toEqual([]);
+  } finally {
+    [linked, tempDir].forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  }
 });
