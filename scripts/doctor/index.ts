@@ -4,6 +4,7 @@
  * `run` is the whole command; its network and clock can be given (tests).
  */
 import { resolve } from 'node:path';
+import { processCliIo, type CliIo } from '../cli-io';
 import { checkApi } from './api';
 import { createContext, type DoctorContext } from './context';
 import { checkCors } from './cors';
@@ -22,12 +23,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** The project root (this file is scripts/doctor/index.ts): the default stack folder is under it. */
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
-export interface Io {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  /** The folder relative paths are given from (`npm run` starts scripts in the package folder; INIT_CWD is the user's). */
-  readonly cwd: string;
-  readonly now: () => Date;
+export interface Io extends CliIo {
   readonly sleep: (ms: number) => Promise<void>;
   /** The network as built from the options; tests give their own resolver or CA. */
   readonly network?: (options: DoctorOptions) => Network;
@@ -35,13 +31,7 @@ export interface Io {
   readonly firstRetryMs?: number;
 }
 
-const processIo = (): Io => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  cwd: process.env.INIT_CWD ?? process.cwd(),
-  now: () => new Date(),
-  sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
-});
+const processIo = (): Io => ({ ...processCliIo(), sleep: (ms) => new Promise((done) => setTimeout(done, ms)) });
 
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
   let options: DoctorOptions;

@@ -10,23 +10,16 @@ import { formatSubmissions } from './format';
 import { DEFAULT_STACK_DIR, parseArgs, USAGE, type SubmissionsOptions } from './options';
 import { tableFromStack } from './stack';
 import { checkSubmissionsTable, readSubmissions, type ScanProgress } from './table';
+import { processCliIo, type CliIo } from '../cli-io';
 
 export { EXIT } from './errors';
 
 /** The project root (this file is scripts/submissions/index.ts): the default stack folder is under it. */
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
-export interface Io {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  /** The folder relative paths are given from (`npm run` starts scripts in the package folder; INIT_CWD is the user's). */
-  readonly cwd: string;
-  readonly now: () => Date;
-}
+export type Io = CliIo;
 
-const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, cwd: process.env.INIT_CWD ?? process.cwd(), now: () => new Date() });
-
-export async function run(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
+export async function run(argv: readonly string[], io: Io = processCliIo()): Promise<ExitCode> {
   try {
     const options = parseArgs(argv, io.now());
     if (options.help) {
