@@ -27,6 +27,9 @@ test('caches Chromium and the provider/toolchain folders before the tests run, k
     expect(cacheOf(path)).toBeLessThan(testStep);
   }
   expect(workflow).toContain("hashFiles('tools/**/go.sum'");
+  // scripts/python-env.js makes the moto/checkov venv with `python3 -m venv`, which Debian ships apart.
+  expect(workflow.indexOf('apt-get install -y -qq --no-install-recommends python3-venv')).toBeGreaterThan(-1);
+  expect(workflow.indexOf('python3-venv')).toBeLessThan(testStep);
 });
 
 test('reads the repository only, and stops within the 90 minutes a run may take', () => {
