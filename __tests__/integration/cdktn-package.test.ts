@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CDKTN_AWS_PROVIDER_VERSION, CDKTN_PACKAGES, packAndSynthCdktnConsumer } from '../support/cdktn-consumer';
-import { consumerEnv, packAndSynthConsumer } from '../support/consumer';
+import { consumerEnv, packAndSynthConsumer, packLibrary } from '../support/consumer';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
@@ -24,8 +24,10 @@ describe('the packed library in a fresh CDK Terrain project', () => {
   const work = mkdtempSync(join(tmpdir(), 'cdktn-package-test-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  const cdktn = packAndSynthCdktnConsumer(work);
-  const cdktf = packAndSynthConsumer(work);
+  // One tarball for both projects: the same library, packed once.
+  const tarball = packLibrary(work);
+  const cdktn = packAndSynthCdktnConsumer(work, tarball);
+  const cdktf = packAndSynthConsumer(work, tarball);
   const cdktnJson = readFileSync(join(cdktn.stackDir, 'cdk.tf.json'), 'utf8');
   const cdktnDoc = JSON.parse(cdktnJson);
   const cdktfDoc = JSON.parse(readFileSync(join(cdktf.stackDir, 'cdk.tf.json'), 'utf8'));
@@ -110,7 +112,6 @@ describe('the packed library in a fresh CDK Terrain project', () => {
     const bare = join(work, 'bare');
     mkdirSync(bare);
     writeFileSync(join(bare, 'package.json'), JSON.stringify({ name: 'bare', version: '1.0.0', private: true }));
-    const tarball = filesUnder(work).find((file) => file.endsWith('.tgz'))!;
     execFileSync('npm', ['install', '--prefer-offline', tarball, `constructs@${CDKTN_PACKAGES.constructs}`], { cwd: bare, env: consumerEnv(), stdio: 'pipe' });
     const { ok, output } = runIn(bare, "require('cdktf-contact-site')");
     expect(ok).toBe(false);

@@ -83,8 +83,7 @@ function cdktnSynth(dir: string, env: NodeJS.ProcessEnv = {}): void {
  * A fresh cdktn project in `work/cdktn-consumer`: this library's tarball and CDKTN_PACKAGES from npm, a
  * TypeScript main.ts compiled with the cdktn template's compiler options, synthesized by `cdktn synth`.
  */
-export function packAndSynthCdktnConsumer(work: string): CdktnConsumer {
-  const tarball = packLibrary(work);
+export function packAndSynthCdktnConsumer(work: string, tarball: string = packLibrary(work)): CdktnConsumer {
   const dir = join(work, 'cdktn-consumer');
   writeConsumerProject(dir);
   writeFileSync(join(dir, 'main.ts'), CDKTN_CONSUMER_APP);

@@ -47,12 +47,11 @@ export interface Consumer {
 }
 
 /**
- * Packs this library into `work`, installs the tarball into a fresh project there (with a site of two
+ * Packs this library into `work` (unless `tarball` is given), installs it into a fresh project there (with a site of two
  * pages) and synthesizes CONSUMER_APP in it.
  */
-export function packAndSynthConsumer(work: string): Consumer {
+export function packAndSynthConsumer(work: string, tarball: string = packLibrary(work)): Consumer {
   const env = consumerEnv();
-  const tarball = packLibrary(work);
   const dir = join(work, 'consumer');
   writeConsumerProject(dir);
   writeFileSync(join(dir, 'app.js'), CONSUMER_APP);
