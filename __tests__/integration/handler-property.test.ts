@@ -82,16 +82,20 @@ const percentEncode = (text: string) =>
     .map((byte) => (/[A-Za-z0-9*\-._]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, '0')}`))
     .join('');
 
+// A form field is text: a JSON value the generator made (an object may even lack toString) goes in as its JSON.
+const formText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
 function encode(kind: string, fields: Record<string, unknown>, boundary: string): string {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const entries = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => [name, formText(value)] as const);
   switch (kind) {
     case 'urlencoded':
-      return entries.map(([name, value]) => `${percentEncode(name)}=${percentEncode(String(value))}`.replace(/%20/g, '+')).join('&');
+      return entries.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`.replace(/%20/g, '+')).join('&');
     case 'multipart':
       return (
-        entries
-          .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name.replace(/["\r\n]/g, '')}"\r\n\r\n${String(value)}\r\n`)
-          .join('') + `--${boundary}--\r\n`
+        entries.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name.replace(/["\r\n]/g, '')}"\r\n\r\n${value}\r\n`).join('') +
+        `--${boundary}--\r\n`
       );
     default:
       return JSON.stringify(fields);
