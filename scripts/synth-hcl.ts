@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { APP_NODE_ARGS } from './app-command';
+import { cdktfEnv } from './cdktf';
 
 const PROJECT_DIR = resolve(__dirname, '..');
 /** Where the HCL export goes (relative to the project; the stacks sit as deep as in cdktf.out). */
@@ -53,8 +54,11 @@ export function repairCdktfHcl(hcl: string, terraformBlock: TerraformBlock): str
 
 /** Exports the app of `projectDir` (a cdktf project: cdktf.json, main.ts) as HCL into `<projectDir>/cdktf.out.hcl`. */
 export function synthHcl(projectDir: string, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
+  const cli = cdktfEnv(process.env);
+  for (const note of cli.notes) log(note);
   execFileSync(join(projectDir, 'node_modules', '.bin', 'cdktf'), ['synth', '--hcl', '--output', HCL_OUTDIR], {
     cwd: projectDir,
+    env: cli.env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const outdir = join(projectDir, HCL_OUTDIR);
