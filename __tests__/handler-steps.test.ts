@@ -4,7 +4,8 @@ import { CONTACT_FIELDS, MAX_BODY_BYTES } from '../handlers/contact/fields';
 import { bodySizeBytes, parseBody } from '../handlers/contact/body';
 import { parseMediaType } from '../handlers/contact/media-type';
 import { readRequest, type ApiGatewayEvent } from '../handlers/contact/parse';
-import { corsHeaders, prefersHtml, thankYouLocation } from '../handlers/contact/respond';
+import { renderErrorPage } from '../handlers/contact/error-page';
+import { corsHeaders, isHtmlFormPost, prefersHtml, thankYouLocation } from '../handlers/contact/respond';
 import { classifyFailure, submissionIdFor, toItem } from '../handlers/contact/store';
 import { isEmailAddress, isHoneypotFilled, isPhoneNumber, readIdempotencyKey, validateSubmission } from '../handlers/contact/validate';
 import { isOriginAllowed, normaliseOrigin, parseAllowedOrigins, type OriginAllowlist } from '../shared/origins';
@@ -234,6 +235,35 @@ describe('respond', () => {
     expect(prefersHtml(undefined)).toBe(false);
     expect(prefersHtml('application/json, text/html;q=0.5')).toBe(false);
     expect(prefersHtml('text/*;q=0.9, application/json;q=0.1')).toBe(true);
+  });
+
+  test('isHtmlFormPost: a form body type and an Accept preferring HTML, both', () => {
+    const browser = 'text/html,application/xhtml+xml,*/*;q=0.8';
+    expect(isHtmlFormPost('application/x-www-form-urlencoded', browser)).toBe(true);
+    expect(isHtmlFormPost('Multipart/Form-Data; boundary=x', browser)).toBe(true);
+    expect(isHtmlFormPost('application/x-www-form-urlencoded', '*/*')).toBe(false);
+    expect(isHtmlFormPost('application/json', browser)).toBe(false);
+    expect(isHtmlFormPost('text/plain', browser)).toBe(false);
+    expect(isHtmlFormPost(undefined, browser)).toBe(false);
+  });
+
+  test('the error page: labels as the form has them, every value escaped, attributes included', () => {
+    const html = renderErrorPage({
+      error: 'invalid_fields',
+      message: 'Some fields are invalid.',
+      requestId: 'r"1',
+      fields: [
+        { field: 'first_name', code: 'required', message: 'Required.' },
+        { field: 'x" onclick="y', code: 'file_not_accepted', message: 'Files <are> not accepted.' },
+      ],
+    });
+    expect(html).toContain('<strong>First name</strong>: Required.');
+    expect(html).toContain('data-field="x&quot; onclick=&quot;y"');
+    expect(html).toContain('<strong>“x&quot; onclick=&quot;y”</strong>: Files &lt;are&gt; not accepted.');
+    expect(html).toContain('data-request-id="r&quot;1"');
+    expect(html).not.toContain('onclick="');
+    expect(html).toContain('Back button');
+    expect(renderErrorPage({ error: 'e', message: 'm', requestId: 'r' })).not.toMatch(/<ul>/);
   });
 
   test('thankYouLocation: absolute URL as is; a path on the allowed Origin or Referer site only', () => {

@@ -114,6 +114,44 @@ test('2. without JavaScript: the plain form post lands on the thank-you page and
   );
 });
 
+test('2b. without JavaScript, invalid data: the API’s error page names each field, Back keeps what was typed, nothing is stored', async () => {
+  await withPage(
+    h.browser,
+    testName(),
+    async (page) => {
+      const consoleErrors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      const stored = (await scanTable(h.preview.dynamo, h.preview.tableName)).length;
+      await page.goto(`${h.preview.siteUrl}/contact.html`);
+      await fillValid(page, 'ada@example'); // the browser's own check lets it through; the handler's does not
+      await page.getByLabel('Phone number').fill('call me');
+      const before = h.apiLog.length;
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url() === h.preview.contactEndpoint && r.request().method() === 'POST'),
+        page.getByRole('button', { name: /send/i }).click(),
+      ]);
+      expect(response.status()).toBe(400);
+      await page.waitForURL(h.preview.contactEndpoint);
+      expect(await page.locator('h1').textContent()).toBe('Your message was not sent');
+      expect(await page.locator('li').allTextContents()).toEqual(['Email: Not a valid email address.', 'Phone number: Not a valid phone number.']);
+      // Its inline style applies (the page's CSP allows it by hash), and the policy refused nothing.
+      expect(await page.locator('main').evaluate((main) => main.ownerDocument.defaultView!.getComputedStyle(main.ownerDocument.body).maxWidth)).toBe('640px');
+      expect(consoleErrors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+      expect(h.apiLog.slice(before).map((e) => `${e.method} ${e.status}`)).toEqual(['POST 400']);
+      expect((await scanTable(h.preview.dynamo, h.preview.tableName)).length).toBe(stored);
+
+      // Back to the form, as the page says: what was typed is still there, ready to correct.
+      await page.goBack();
+      expect(await page.locator('h1').textContent()).toBe('Contact us');
+      expect(await page.getByLabel('Email').inputValue()).toBe('ada@example');
+      expect(await page.getByLabel('Message').inputValue()).toBe('Hello from a real browser.\nTwo lines.');
+    },
+    { javaScriptEnabled: false },
+  );
+});
+
 test('3. invalid data: per-field errors appear next to the fields (client and server) and nothing is stored', async () => {
   await withPage(h.browser, testName(), async (page) => {
     const stored = (await scanTable(h.preview.dynamo, h.preview.tableName)).length;

@@ -88,8 +88,8 @@ test('--url (the API from the site’s config.json): every HTTP-level check pass
     '301 to https://www.example.com/doctor-check/page?doctor=1&from=redirect',
   );
   expect(find(o, `the CSP’s connect-src allows ${p.preview.apiUrl}`).status).toBe('pass');
-  expect(find(o, 'an invalid form post gets the handler’s 400 with CORS headers').detail).toMatch(
-    /^400 invalid_fields, Access-Control-Allow-Origin: http:\/\/www\.example\.com:\d+/,
+  expect(find(o, 'an invalid form post gets the handler’s 400 error page with CORS headers').detail).toMatch(
+    /^400 invalid_fields \(its HTML error page\), Access-Control-Allow-Origin: http:\/\/www\.example\.com:\d+/,
   );
   expect(await count()).toBe(before);
 });
@@ -253,13 +253,27 @@ test('a CSP without the API origin: connect-src and form-action fail, saying wha
 test('a handler answering 502 (the Lambda failing): both API checks fail, naming the Lambda and where its logs are', async () => {
   p.preview.setIntegrationFailure(true);
   const o = await doctor(['--url', p.siteUrl, '--redirect', REDIRECT_NAME]);
-  const checks = ['an invalid JSON body gets the handler’s 400 with CORS headers', 'an invalid form post gets the handler’s 400 with CORS headers'];
+  const checks = ['an invalid JSON body gets the handler’s 400 with CORS headers', 'an invalid form post gets the handler’s 400 error page with CORS headers'];
   expect(failed(o)).toEqual(checks);
   for (const check of checks) {
     expect(find(o, check).detail).toMatch(/^502/);
     expect(find(o, check).cause).toMatch(/API Gateway got no valid answer from the Lambda \(an opaque 502\)/);
     expect(find(o, check).fix).toMatch(/CloudWatch logs \(\/aws\/lambda\//);
   }
+});
+
+test('a handler answering a browser’s form post with JSON (an older one): the form check fails, the JSON one passes', async () => {
+  const form = 'an invalid form post gets the handler’s 400 error page with CORS headers';
+  const o = await viaFront({
+    api: (x) => {
+      if (x.method !== 'POST' || !/^text\/html/.test(x.headers['content-type'] ?? '')) return;
+      x.headers['content-type'] = 'application/json; charset=utf-8';
+      x.body = Buffer.from(JSON.stringify({ error: 'invalid_fields', fields: [{ field: 'email', code: 'invalid_email' }] }));
+    },
+  });
+  expect(failed(o)).toEqual([form]);
+  expect(find(o, form).detail).toMatch(/a JSON answer, where a browser posting the form without JavaScript gets the HTML error page/);
+  expect(find(o, form).cause).toMatch(/another handler than this stack’s \(an older version/);
 });
 
 test('a redirect name that does not redirect: its check fails, the viewer-request function not redirecting it', async () => {

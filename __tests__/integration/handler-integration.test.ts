@@ -2,6 +2,7 @@
  * The bundled contact handler (extracted from the zip that bundle.ts builds) against dynalite: every content
  * type, every error status, idempotency, honeypot, CORS, missing configuration and DynamoDB going away.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -267,6 +268,76 @@ describe('plain HTML forms', () => {
     expect(form.headers.Location).toBe('https://thanks.example.net/done');
     const api = await invoke(json(VALID, { Accept: BROWSER_ACCEPT }), custom);
     expect(api.statusCode).toBe(201);
+  });
+});
+
+describe('plain HTML forms: errors', () => {
+  const formHeaders = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Origin: SITE,
+    Referer: `${SITE}/contact.html`,
+    Accept: BROWSER_ACCEPT,
+  };
+
+  test('invalid fields: a 400 HTML page listing each field by its label; nothing is stored', async () => {
+    let response!: Awaited<ReturnType<typeof invoke>>;
+    const added = await itemsAddedBy(async () => {
+      response = await invoke(post(urlencode({ ...VALID, email: 'ada@example', phone_number: 'call me' }), formHeaders));
+    });
+    expect(added).toBe(0);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers).toMatchObject({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Access-Control-Allow-Origin': SITE,
+      Vary: 'Origin',
+    });
+    expect(response.headers['Content-Security-Policy']).toMatch(
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/,
+    );
+    expect(response.body).toContain('<title>Your message was not sent</title>');
+    expect(response.body).toContain(`<main data-error="invalid_fields" data-request-id="lambda-request-${requestCounter}">`);
+    expect(response.body).toContain('<li data-field="email" data-code="invalid_email"><strong>Email</strong>: Not a valid email address.</li>');
+    expect(response.body).toContain('<li data-field="phone_number" data-code="invalid_phone"><strong>Phone number</strong>: Not a valid phone number.</li>');
+    expect(response.body.match(/<li /g)).toHaveLength(2);
+    // Back, not a link: Back keeps what was typed.
+    expect(response.body).toContain('Back button');
+    expect(response.body).not.toContain('<a ');
+  });
+
+  test('the inline style is the one the policy allows by hash', async () => {
+    const response = await invoke(post(urlencode({ email: 'x' }), formHeaders));
+    const style = /<style>([^<]*)<\/style>/.exec(response.body)![1]!;
+    const hash = createHash('sha256').update(style).digest('base64');
+    expect(response.headers['Content-Security-Policy']).toContain(`style-src 'sha256-${hash}'`);
+  });
+
+  test('a body problem (415, 413, a file part): the page, with the request’s text escaped', async () => {
+    const charset = await invoke(post('a=b', { ...formHeaders, 'Content-Type': 'application/x-www-form-urlencoded; charset="<script>x</script>"' }));
+    expect(charset.statusCode).toBe(415);
+    expect(charset.headers['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(charset.body).toContain('data-error="unsupported_charset"');
+    expect(charset.body).not.toContain('<script>');
+    expect(charset.body).toContain('&lt;script&gt;x&lt;/script&gt;');
+
+    const large = await invoke(post(`message=${'x'.repeat(MAX_BODY_BYTES)}`, formHeaders));
+    expect(large.statusCode).toBe(413);
+    expect(large.body).toContain('data-error="body_too_large"');
+
+    const file = multipart([{ name: '<b onmouseover=x>', value: 'x', filename: 'a.txt' }]);
+    const upload = await invoke(post(file.body, { ...formHeaders, 'Content-Type': file.contentType }));
+    expect(upload.statusCode).toBe(400);
+    expect(upload.body).toContain('data-code="file_not_accepted"');
+    expect(upload.body).not.toMatch(/<b /);
+  });
+
+  test('a script asking for JSON gets JSON errors, form body or not', async () => {
+    const response = await invoke(post(urlencode({ email: 'x' }), { ...formHeaders, Accept: 'application/json' }));
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toMatchObject({ error: 'invalid_fields' });
+    const jsonBody = await invoke(json({ email: 'x' }, { Accept: BROWSER_ACCEPT }));
+    expect(jsonBody.json).toMatchObject({ error: 'invalid_fields' });
   });
 });
 

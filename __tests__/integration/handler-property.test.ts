@@ -24,6 +24,8 @@ const SITE = 'https://www.example.com';
 const TABLE = 'contact-property';
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 2500);
 const STATUSES = new Set([201, 303, 400, 403, 405, 413, 415]);
+/** The tags of the handler's HTML error page (handlers/contact/error-page.ts). */
+const PAGE_TAGS = new Set(['<!doctype', '<html', '<head', '<meta', '<title', '<style', '<body', '<main', '<h1', '<p', '<ul', '<li', '<strong', '<a', '<small']);
 
 let db: LocalDynamoDb;
 let handler: Handler;
@@ -174,8 +176,20 @@ test(`${RUNS} random requests: well-formed answers, right CORS headers, only val
       const sentOrigin = request.v2 || !request.nullHeaders ? request.origin : undefined;
       expect(response.headers['Access-Control-Allow-Origin']).toBe(sentOrigin === SITE ? SITE : undefined);
       if (sentOrigin !== undefined && sentOrigin !== SITE) expect(response.statusCode).toBe(403);
+      // A browser's form navigation: a form body type and an Accept that ranks HTML first.
+      const htmlForm =
+        (request.v2 || !request.nullHeaders) &&
+        /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/.test(contentType ?? '') &&
+        request.accept === 'text/html,*/*;q=0.8';
       if (response.statusCode === 303) {
+        expect(htmlForm).toBe(true);
         expect(response.headers.Location).toBe(`${SITE}/thank-you.html`);
+      } else if (htmlForm && response.statusCode !== 201) {
+        expect(response.headers['Content-Type']).toBe('text/html; charset=utf-8');
+        expect(response.headers['Content-Security-Policy']).toMatch(/^default-src 'none';/);
+        expect(response.body).toMatch(new RegExp(`<main data-error="[a-z_]+" data-request-id="${userAgent}">`));
+        // Whatever the request held, the page has only its own markup: every value is escaped.
+        expect(response.body.match(/<\/?[a-z!][^\s>]*/gi)?.filter((tag) => !PAGE_TAGS.has(tag.toLowerCase().replace('/', '')))).toEqual([]);
       } else {
         expect(response.headers['Content-Type']).toBe('application/json; charset=utf-8');
         const answer = JSON.parse(response.body) as Record<string, unknown>;

@@ -3,7 +3,7 @@ import { parseBody } from './body';
 import { readConfig } from './config';
 import { logEvent } from './log';
 import { readRequest, type ApiGatewayEvent } from './parse';
-import { errorResponse, prefersHtml, RETRY_AFTER_SECONDS, successResponse, thankYouLocation, type ApiGatewayResult, type ResponseContext } from './respond';
+import { errorResponse, isHtmlFormPost, RETRY_AFTER_SECONDS, successResponse, thankYouLocation, type ApiGatewayResult, type ResponseContext } from './respond';
 import { createDynamoDbStore, pageOf, submissionIdFor } from './store';
 import { isHoneypotFilled, readIdempotencyKey, validateSubmission } from './validate';
 
@@ -55,7 +55,8 @@ export const handler = async (event: ApiGatewayEvent | null | undefined, context
 async function handle(event: ApiGatewayEvent | null | undefined, requestId: string): Promise<Handled> {
   const request = readRequest(event);
   const origin = request.headers.get('origin');
-  const context: ResponseContext = { allowlist: config.allowlist, origin, requestId };
+  const htmlForm = isHtmlFormPost(request.headers.get('content-type'), request.headers.get('accept'));
+  const context: ResponseContext = { allowlist: config.allowlist, origin, requestId, htmlForm };
 
   if (store === undefined) {
     return { response: errorResponse(500, 'not_configured', 'The contact service is not configured.', context), outcome: 'not_configured' };
@@ -85,8 +86,7 @@ async function handle(event: ApiGatewayEvent | null | undefined, requestId: stri
   }
 
   const id = submissionIdFor(key.key);
-  const fromHtmlForm = (parsed.kind === 'urlencoded' || parsed.kind === 'multipart') && prefersHtml(request.headers.get('accept'));
-  const redirectTo = fromHtmlForm ? thankYouLocation(config.thankYouUrl, config.allowlist, request.headers) : undefined;
+  const redirectTo = htmlForm ? thankYouLocation(config.thankYouUrl, config.allowlist, request.headers) : undefined;
   const success = successResponse(id, context, redirectTo);
 
   if (isHoneypotFilled(parsed.fields)) return { response: success, outcome: 'honeypot', details };

@@ -1,6 +1,8 @@
 import { isOriginAllowed, type OriginAllowlist } from '../../shared/origins';
 import { isAbsoluteHttpUrl } from './config';
+import { ERROR_PAGE_CSP, renderErrorPage } from './error-page';
 import type { FieldError } from './field-error';
+import { parseMediaType } from './media-type';
 
 /** An API Gateway proxy result (REST v1 and HTTP API v2 share this shape). */
 export interface ApiGatewayResult {
@@ -9,11 +11,13 @@ export interface ApiGatewayResult {
   readonly body: string;
 }
 
-/** What every answer needs to carry the right CORS headers. */
+/** What every answer needs to carry the right CORS headers, and in which form errors are told. */
 export interface ResponseContext {
   readonly allowlist: OriginAllowlist | undefined;
   readonly origin: string | undefined;
   readonly requestId: string;
+  /** True when a browser posted the form without JavaScript: errors are then an HTML page (error-page.ts). */
+  readonly htmlForm?: boolean;
 }
 
 /** The CORS headers of every answer: the origin echoed only when allowed, and always `Vary: Origin`. */
@@ -54,9 +58,33 @@ export function errorResponse(
   context: ResponseContext,
   extra: { fields?: readonly FieldError[]; headers?: Record<string, string> } = {},
 ): ApiGatewayResult {
+  if (context.htmlForm === true) {
+    return {
+      statusCode,
+      headers: {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': ERROR_PAGE_CSP,
+        'Referrer-Policy': 'no-referrer',
+        ...corsHeaders(context.allowlist, context.origin),
+        ...extra.headers,
+      },
+      body: renderErrorPage({ error, message, requestId: context.requestId, fields: extra.fields }),
+    };
+  }
   const body: Record<string, unknown> = { error, message, requestId: context.requestId };
   if (extra.fields !== undefined) body.fields = extra.fields;
   return jsonResponse(statusCode, body, context, extra.headers);
+}
+
+/**
+ * Whether the request is a browser's form navigation (a form body type, and an Accept that prefers HTML),
+ * which gets a 303 on success and an HTML page on error. A script's fetch asks for JSON and gets JSON.
+ */
+export function isHtmlFormPost(contentType: string | undefined, accept: string | undefined): boolean {
+  const type = contentType === undefined ? undefined : parseMediaType(contentType)?.type;
+  return (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') && prefersHtml(accept);
 }
 
 /** 201 with the id, or 303 to the thank-you page for a plain HTML form whose Accept prefers HTML. */

@@ -1,6 +1,6 @@
 /**
  * API + Lambda: an invalid JSON body and an invalid form-encoded body (as a browser's form posts it) each get
- * the handler's documented 400 answer with CORS headers: API Gateway's proxy integration reaches the Lambda,
+ * the handler's documented 400 answer (JSON, and for the form its HTML error page) with CORS headers: API Gateway's proxy integration reaches the Lambda,
  * the Lambda reads both body types and answers on its error path, and nothing is stored. With --submit, one
  * real message marked as a test, and its id.
  */
@@ -26,21 +26,33 @@ export const TEST_MESSAGE = {
 interface ErrorBody {
   readonly error?: unknown;
   readonly fields?: ReadonlyArray<{ field?: unknown; code?: unknown }>;
+  /** JSON for scripts; the HTML error page for a browser's form post without JavaScript. */
+  readonly format: 'json' | 'html';
 }
 
 function jsonBody(answer: HttpAnswer): ErrorBody | undefined {
   if (!/^application\/json\b/i.test(answer.headers['content-type'] ?? '')) return undefined;
   try {
     const value = JSON.parse(answer.body.toString('utf8')) as unknown;
-    return typeof value === 'object' && value !== null ? (value as ErrorBody) : undefined;
+    return typeof value === 'object' && value !== null ? { ...(value as Omit<ErrorBody, 'format'>), format: 'json' } : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** The handler's answer as codes: its JSON, or its HTML error page's data-error / data-field / data-code. */
+function errorBody(answer: HttpAnswer): ErrorBody | undefined {
+  if (!/^text\/html\b/i.test(answer.headers['content-type'] ?? '')) return jsonBody(answer);
+  const html = answer.body.toString('utf8');
+  const error = /<main data-error="([^"]*)"/.exec(html)?.[1];
+  if (error === undefined) return undefined;
+  const fields = [...html.matchAll(/<li data-field="([^"]*)" data-code="([^"]*)">/g)].map(([, field, code]) => ({ field, code }));
+  return { error, fields, format: 'html' };
+}
+
 export async function checkApi(ctx: DoctorContext): Promise<CheckResult[]> {
   const invalidJson = 'an invalid JSON body gets the handler’s 400 with CORS headers';
-  const invalidForm = 'an invalid form post gets the handler’s 400 with CORS headers';
+  const invalidForm = 'an invalid form post gets the handler’s 400 error page with CORS headers';
   const submitted = 'a real test message is stored';
   const api = ctx.api;
   if (api === undefined) {
@@ -72,10 +84,12 @@ export async function checkApi(ctx: DoctorContext): Promise<CheckResult[]> {
       origin,
       (body) => {
         const fields = (body.fields ?? []).map((f) => `${String(f.field)}:${String(f.code)}`);
-        if (body.error === 'invalid_fields' && fields.length === 1 && fields[0] === 'email:invalid_email') return undefined;
         if (fields.some((f) => f.startsWith('first_name:')))
           return `the handler did not see the form’s fields (${fields.join(', ')}): the form-encoded body was lost`;
-        return `error ${JSON.stringify(body.error)} ${fields.join(', ')}, expected invalid_fields email:invalid_email`;
+        if (body.error !== 'invalid_fields' || fields.length !== 1 || fields[0] !== 'email:invalid_email')
+          return `error ${JSON.stringify(body.error)} ${fields.join(', ')}, expected invalid_fields email:invalid_email`;
+        if (body.format !== 'html') return 'a JSON answer, where a browser posting the form without JavaScript gets the HTML error page';
+        return undefined;
       },
     ),
   );
@@ -115,7 +129,7 @@ async function judge(
       'use the endpoint output (ContactApi’s endpoint); deploy',
     );
   }
-  const body = jsonBody(answer);
+  const body = errorBody(answer);
   if (answer.status !== 400 || body === undefined) return apiFailure(ctx, check, answer, 'the handler did not give its documented 400');
   const wrong = wrongBody(body);
   const allowOrigin = answer.headers['access-control-allow-origin'];
@@ -139,12 +153,13 @@ async function judge(
       'set ALLOWED_ORIGINS to the site’s origins (ContactApi’s allowedOrigins, from StaticSite.origins) and deploy',
     );
   }
-  return pass(LAYER, check, `400 ${String(body.error)}, Access-Control-Allow-Origin: ${allowOrigin} (a 400 stores nothing)`);
+  const page = body.format === 'html' ? ' (its HTML error page)' : '';
+  return pass(LAYER, check, `400 ${String(body.error)}${page}, Access-Control-Allow-Origin: ${allowOrigin} (a 400 stores nothing)`);
 }
 
 /** A failed answer from the API: what API Gateway or the handler said, and where to look. */
 function apiFailure(ctx: DoctorContext, check: string, answer: HttpAnswer, summary: string): CheckResult {
-  const body = jsonBody(answer);
+  const body = errorBody(answer);
   const error = body?.error;
   const message = (body as { message?: unknown } | undefined)?.message;
   const seen = `${answer.status}${typeof error === 'string' ? ` ${error}` : typeof message === 'string' ? ` ${JSON.stringify(message)}` : ''}`;
