@@ -204,6 +204,9 @@ var ContactFormRules = (function () {
           headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': idempotencyKey },
           body: JSON.stringify(data),
           credentials: 'omit',
+          // The site's Referrer-Policy (strict-origin-when-cross-origin) would tell the API only the site's
+          // origin; for this one request the page's URL goes along, so the stored message says which page sent it.
+          referrerPolicy: 'no-referrer-when-downgrade',
         });
       })
       .then(function (response) {

@@ -80,6 +80,7 @@ test('1. with JavaScript: the success message appears and exactly one item with 
       message: 'Hello from a real browser.\nTwo lines.',
     });
     expect(items[0]!.userAgent).toMatch(/Chrome/);
+    expect(items[0]!.page).toBe(`${h.preview.siteUrl}/contact.html`);
     // A real cross-origin request: a preflight, then the POST; and no CSP or CORS complaint.
     expect(h.apiLog.slice(before).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
       `OPTIONS ${new URL(h.preview.contactEndpoint).pathname} 204`,
@@ -109,6 +110,8 @@ test('2. without JavaScript: the plain form post lands on the thank-you page and
       const items = await itemsWithEmail(email);
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace', message: 'Hello from a real browser.\r\nTwo lines.' });
+      // A form post follows the site's Referrer-Policy: the API learns the site, not the page.
+      expect(items[0]!.page).toBe(`${h.preview.siteUrl}/`);
     },
     { javaScriptEnabled: false },
   );
