@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute } from 'node:path';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -9,7 +10,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { StaticSite, StaticSiteProps } from '../constructs';
 import { ContactSiteStack } from '../main';
-import { addressOf, makeSiteDir, MINIMAL_SITE, onlyResource, resourcesOf, synthStack, Synthesized } from './support/synth';
+import { addressOf, makeSiteDir, MINIMAL_SITE, onlyResource, resourcesOf, synthStack, Synthesized, type TerraformDocument } from './support/synth';
 
 const DOMAIN = { domainName: 'www.example.com', hostedZoneName: 'example.com', redirectDomainNames: ['example.com'] };
 
@@ -455,6 +456,26 @@ describe('StaticSite uploads', () => {
       'index.html',
       'styles.css',
     ]);
+  });
+
+  it('puts only those files into the synthesized output: a hidden file (.env) never reaches cdktf.out', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    new StaticSite(stack, 'site', { siteDir: makeSiteDir(files) });
+    const stackDir = join(Testing.fullSynth(stack), 'stacks', 'test');
+    const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as TerraformDocument;
+    const assetFiles = (readdirSync(join(stackDir, 'assets'), { recursive: true, withFileTypes: true }) as Dirent[])
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(join(stackDir, 'assets'), join(entry.parentPath, entry.name)).split(sep).join('/'))
+      .sort();
+    expect(assetFiles).toEqual(
+      Object.keys(byKey)
+        .map((key) => `site_site-files_6AD5738E/files/${key}`)
+        .sort(),
+    );
+    for (const object of Object.values(resourcesOf(synthesized, 'aws_s3_object'))) {
+      expect(readFileSync(join(stackDir, object.source as string), 'utf8')).toBe(files[object.key as keyof typeof files]);
+    }
   });
 
   it('sets the content type by extension', () => {

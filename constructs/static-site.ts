@@ -24,7 +24,7 @@ import { accountUniqueName, dnsNameToId, readableConstructPath } from './interna
 import { denyWithoutTls } from './internal/policy-statements';
 import { defaultAwsProvider } from './internal/providers';
 import { createSecurityHeadersPolicy, strictTransportSecurityValue } from './internal/security-headers';
-import { contentTypeFor, SiteFile } from './internal/site-files';
+import { contentTypeFor, SiteFile, stageSiteFiles } from './internal/site-files';
 import { uploadSiteFiles } from './internal/site-upload';
 import { viewerRequestFunctionCode } from './internal/viewer-request-function';
 import { checkGeneratedFileKey, checkPageValue, GeneratedSiteFile, resolveStaticSiteProps, StaticSiteProps, StaticSiteSettings } from './static-site-props';
@@ -102,7 +102,7 @@ export class StaticSite extends Construct {
   public readonly hostedZone?: DataAwsRoute53Zone;
   /** `A` and `AAAA` alias records, keyed by `<type> <name>`. */
   public readonly aliasRecords: Record<string, Route53Record>;
-  /** The site directory's files as one asset in a fixed folder (`assets/<id>/files/`); each object's `source` points into it. */
+  /** The site's files (those it uploads: no hidden file) as one asset in a fixed folder (`assets/<id>/files/`); each object's `source` points into it. */
   public readonly siteAsset: TerraformAsset;
   /**
    * One object per file, keyed by object key: the site files (with `upload: 'sync'` only the pages
@@ -177,9 +177,14 @@ export class StaticSite extends Construct {
       : {};
 
     // --- Site files -----------------------------------------------------------------------------
-    // A fixed folder name instead of cdktf's hash of the whole folder: with that hash, one edited file moved
-    // every object's `source` path, and Terraform planned an update of every object. source_hash tracks content.
-    this.siteAsset = new TerraformAsset(this, 'site-files', { path: settings.siteDir, type: AssetType.DIRECTORY, assetHash: SITE_ASSET_FOLDER });
+    // Only the site's files (never its hidden ones), in a fixed folder name instead of cdktf's hash of the whole
+    // folder: with that hash, one edited file moved every object's `source` path, and Terraform planned an
+    // update of every object. source_hash tracks content.
+    this.siteAsset = new TerraformAsset(this, 'site-files', {
+      path: stageSiteFiles(settings.siteFiles),
+      type: AssetType.DIRECTORY,
+      assetHash: SITE_ASSET_FOLDER,
+    });
     const upload = uploadSiteFiles(this, settings, { pageValues: this.pageValues, generatedKeys: this.generatedKeys });
     Object.assign(this.objects, upload.objects);
     this.siteSyncScript = upload.syncScript;

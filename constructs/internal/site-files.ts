@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
 import { contentType as contentTypeFromName } from 'mime-types';
 
 /** One file of a site directory, as it will be uploaded. */
@@ -78,4 +79,34 @@ export function listSiteFiles(siteDir: string): SiteFile[] {
   };
   walk(siteDir, '');
   return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+const stagedFolders = new Map<string, string>();
+
+/**
+ * A folder holding exactly `files`, copied under their keys, for the site's `TerraformAsset`. cdktf copies an
+ * asset folder whole into cdktf.out, so the site folder itself would put its hidden files (`.env`, `.git/`)
+ * into the synthesized output, which CI keeps as an artifact. The folder is private to this process (made by
+ * mkdtemp), made once per set of files and contents, and removed when the process exits.
+ */
+export function stageSiteFiles(files: readonly SiteFile[]): string {
+  const id = createHash('sha256');
+  for (const file of files) id.update(`${file.key}\0${file.md5}\0${file.absolutePath}\n`);
+  const key = id.digest('hex');
+  const known = stagedFolders.get(key);
+  if (known !== undefined && existsSync(known)) return known;
+  const folder = mkdtempSync(join(tmpdir(), 'static-site-files-'));
+  if (stagedFolders.size === 0) process.once('exit', removeStagedFolders);
+  stagedFolders.set(key, folder);
+  for (const file of files) {
+    const target = join(folder, ...file.key.split('/'));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(file.absolutePath, target);
+  }
+  return folder;
+}
+
+function removeStagedFolders(): void {
+  for (const folder of stagedFolders.values()) rmSync(folder, { recursive: true, force: true });
+  stagedFolders.clear();
 }
