@@ -222,6 +222,36 @@ describe('ContactApi tableKmsKeyArn', () => {
   });
 });
 
+describe('ContactApi logsKmsKeyArn', () => {
+  const logGroups = (doc: TerraformDocument): Record<string, any>[] => Object.values(doc.resource.aws_cloudwatch_log_group ?? {});
+  const ckv158 = (construct: ContactApi) =>
+    [construct.functionLogGroup, construct.accessLogGroup, construct.executionLogGroup, construct.notifications!.notifierLogGroup].map((group) =>
+      suppressionsOf(group).filter((s) => s.ruleId === 'CKV_AWS_158'),
+    );
+
+  test('encrypts every log group with the key (the notifier’s too), grants no role anything, and records no CKV_AWS_158 suppression', () => {
+    const { construct, doc, report } = api({ logsKmsKeyArn: KEY, notify: { emails: ['owner@example.com'] } });
+    expect(logGroups(doc)).toHaveLength(4);
+    for (const group of logGroups(doc)) expect(group.kms_key_id).toBe(KEY);
+    expect(ckv158(construct)).toEqual([[], [], [], []]);
+    expect(JSON.stringify(doc.data!.aws_iam_policy_document)).not.toContain(KEY);
+    expect(report.failed).toEqual([]);
+  });
+
+  test('by default no log group names a key, and each records why CKV_AWS_158 is suppressed', () => {
+    const { construct, doc } = api({ notify: { emails: ['owner@example.com'] } });
+    for (const group of logGroups(doc)) expect(group).not.toHaveProperty('kms_key_id');
+    for (const rows of ckv158(construct)) expect(rows.map((row) => row.reason)).toEqual([expect.stringMatching(/^No logsKmsKeyArn: /)]);
+  });
+
+  test.each([
+    ['alias/logs', 'ContactApi: logsKmsKeyArn "alias/logs" is not a KMS key ARN'],
+    ['arn:aws:kms:eu-west-1:111122223333:alias/logs', 'CloudWatch Logs takes only a key ARN'],
+  ])('rejects %s', (key, message) => {
+    expect(() => api({ logsKmsKeyArn: key })).toThrow(message);
+  });
+});
+
 describe('suppressRule', () => {
   test('records next to a resource and a data source, merged with cdktf metadata, replacing an earlier entry of the same rule', () => {
     const { doc } = build((stack) => {

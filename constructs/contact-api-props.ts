@@ -143,6 +143,17 @@ export interface ContactApiProps {
   readonly tableKmsKeyArn?: string;
 
   /**
+   * ARN of a customer managed KMS key (`arn:aws:kms:<region>:<account>:key/<id>`, in the API's region) to
+   * encrypt every log group the API makes with: the function's, the stage's access and execution logs, and
+   * the notifier's. CloudWatch Logs uses the key itself, so no role is granted anything; the key policy must
+   * allow the `logs.<region>.amazonaws.com` service principal `kms:Encrypt*`, `kms:Decrypt*`,
+   * `kms:ReEncrypt*`, `kms:GenerateDataKey*` and `kms:Describe*` (limited by `kms:EncryptionContext:aws:logs:arn`
+   * to this account's log groups), or creating the log groups fails.
+   * @default none: CloudWatch Logs' own encryption at rest (a by-design suppression of CKV_AWS_158 is recorded)
+   */
+  readonly logsKmsKeyArn?: string;
+
+  /**
    * Tells the site owner of every new message: the table's stream (inserts only) feeds a notifier Lambda
    * that publishes each message to SNS, by email (`emails`) or to an existing topic (`topicArn`). The form's
    * answer never waits on it or fails because of it. Delivery is at least once: a retried batch may notify
@@ -163,6 +174,8 @@ export interface ContactApiSettings {
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
   readonly logRetentionDays: number;
+  /** `logsKmsKeyArn`: the key of every log group, when given. */
+  readonly logsKmsKeyArn?: string;
   readonly memorySize: number;
   readonly timeoutSeconds: number;
   readonly architecture: 'arm64' | 'x86_64';
@@ -187,6 +200,7 @@ export function resolveContactApiProps(props: ContactApiProps): ContactApiSettin
     throttlingRateLimit: props.throttlingRateLimit ?? 10,
     throttlingBurstLimit: props.throttlingBurstLimit ?? 20,
     logRetentionDays: props.logRetentionDays ?? 30,
+    logsKmsKeyArn: props.logsKmsKeyArn,
     memorySize: props.memorySize ?? 256,
     timeoutSeconds: props.timeoutSeconds ?? 10,
     architecture: props.architecture ?? 'arm64',
@@ -206,23 +220,19 @@ export function resolveContactApiProps(props: ContactApiProps): ContactApiSettin
     }
   });
   checks.check(() => checkWebAclArn(CONSTRUCT, 'webAclArn', props.webAclArn, 'REGIONAL'));
-  checks.check(() => {
-    if (
-      props.tableKmsKeyArn !== undefined &&
-      isConcrete(props.tableKmsKeyArn) &&
-      !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/.test(props.tableKmsKeyArn)
-    ) {
-      throw new PropError(
-        CONSTRUCT,
-        'tableKmsKeyArn',
-        `"${props.tableKmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not a key id or an alias, which IAM cannot scope the grant to)`,
-      );
-    }
-  });
+  checks.check(() => checkKmsKeyArn('tableKmsKeyArn', props.tableKmsKeyArn, 'not a key id or an alias, which IAM cannot scope the grant to'));
+  checks.check(() => checkKmsKeyArn('logsKmsKeyArn', props.logsKmsKeyArn, 'CloudWatch Logs takes only a key ARN'));
   checks.check(() => checkDomainAndZone(CONSTRUCT, props));
   if (props.notify !== undefined) checks.check(() => checkNotify(props.notify!));
   checks.throwIfAny();
   return settings;
+}
+
+/** A KMS key ARN (a Terraform reference passes as it is). */
+function checkKmsKeyArn(prop: string, value: string | undefined, why: string): void {
+  if (value !== undefined && isConcrete(value) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/.test(value)) {
+    throw new PropError(CONSTRUCT, prop, `"${value}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; ${why})`);
+  }
 }
 
 /** A number above 0 and at most `max`. */

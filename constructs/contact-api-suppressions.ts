@@ -16,8 +16,9 @@ export function suppressContactApiRules(api: ContactApi, props: ContactApiProps,
     {
       resource: logGroup,
       rules: ['CKV_AWS_158'],
+      when: settings.logsKmsKeyArn === undefined,
       reason:
-        'CloudWatch Logs encrypts every log group at rest; a customer managed key adds a key policy for the logs service and $1 a month. The logs hold ' +
+        'No logsKmsKeyArn: CloudWatch Logs encrypts every log group at rest; a customer managed key adds a key policy for the logs service and $1 a month. The logs hold ' +
         'request metadata, ids and outcomes, never the message or its sender (see ACCESS_LOG_FORMAT and the handler).',
     },
     {

@@ -288,7 +288,7 @@ function createTable(api: Construct, props: ContactApiProps, settings: ContactAp
 }
 
 function createLogGroup(api: Construct, id: string, name: string, settings: ContactApiSettings): CloudwatchLogGroup {
-  return new CloudwatchLogGroup(api, id, { name, retentionInDays: settings.logRetentionDays });
+  return new CloudwatchLogGroup(api, id, { name, retentionInDays: settings.logRetentionDays, kmsKeyId: settings.logsKmsKeyArn });
 }
 
 /**

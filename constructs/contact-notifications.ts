@@ -152,7 +152,11 @@ export class ContactNotifications extends Construct {
     const bundle = bundleNotifyHandler();
     this.notifierAsset = new TerraformAsset(this, 'notifier-zip', { path: bundle.zipPath, type: AssetType.FILE });
     const functionName = regionUniqueName(this, 'notifier');
-    this.notifierLogGroup = new CloudwatchLogGroup(this, 'notifier-logs', { name: `/aws/lambda/${functionName}`, retentionInDays: settings.logRetentionDays });
+    this.notifierLogGroup = new CloudwatchLogGroup(this, 'notifier-logs', {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: settings.logRetentionDays,
+      kmsKeyId: settings.logsKmsKeyArn,
+    });
     this.notifierRole = new IamRole(this, 'notifier-role', {
       name: accountUniqueName(this, 'notifier'),
       description: 'Contact form notifier: reads new submissions from the stream, publishes them',
@@ -272,7 +276,8 @@ export class ContactNotifications extends Construct {
       {
         resource: this.notifierLogGroup,
         rules: ['CKV_AWS_158'],
-        reason: 'CloudWatch Logs encrypts every log group at rest; the notifier logs ids and outcomes only, never a message or an address.',
+        when: settings.logsKmsKeyArn === undefined,
+        reason: 'No logsKmsKeyArn: CloudWatch Logs encrypts every log group at rest; the notifier logs ids and outcomes only, never a message or an address.',
       },
       {
         resource: this.notifierLogGroup,

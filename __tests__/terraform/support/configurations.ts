@@ -18,6 +18,7 @@ export const CUSTOM_DOMAIN_ENV = { DOMAIN_NAME: 'www.example.com', HOSTED_ZONE_N
 const CLOUDFRONT_ACL = 'arn:aws:wafv2:us-east-1:111122223333:global/webacl/site-acl/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const REGIONAL_ACL = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/api-acl/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const TABLE_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const LOGS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/5678abcd-56ef-78ab-90ab-567890abcdef';
 
 export interface Configuration {
   /** What the README calls it. */
@@ -78,6 +79,7 @@ export const CONFIGURATIONS: readonly Configuration[] = [
       allowedOrigins: site.origins,
       webAclArn: REGIONAL_ACL,
       tableKmsKeyArn: TABLE_KEY,
+      logsKmsKeyArn: LOGS_KEY,
       domainName: 'api.example.com',
       hostedZoneName: 'example.com',
       requireOrigin: true,
