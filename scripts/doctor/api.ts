@@ -1,8 +1,8 @@
 /**
  * API + Lambda: an invalid JSON body and an invalid form-encoded body (as a browser's form posts it) each get
- * the handler's documented 400 answer (JSON, and for the form its HTML error page) with CORS headers: API Gateway's proxy integration reaches the Lambda,
- * the Lambda reads both body types and answers on its error path, and nothing is stored. With --submit, one
- * real message marked as a test, and its id.
+ * the handler's documented 400 answer (JSON; for the form, its HTML error page) with CORS headers: API
+ * Gateway's proxy integration reaches the Lambda, the Lambda reads both body types and answers on its error
+ * path, and nothing is stored. With --submit, one real message marked as a test, and its id.
  */
 import { randomBytes } from 'node:crypto';
 import type { DoctorContext } from './context';
