@@ -1,4 +1,5 @@
 import { Token } from 'cdktf';
+import { escapeHtml } from '../../shared/html';
 
 /**
  * Page values: `{{name}}` placeholders in a site's HTML that are filled when the page is published,
@@ -15,10 +16,6 @@ export function isPageValueName(name: string): boolean {
 /** True when the text names at least one page value. */
 export function hasPageValues(text: string): boolean {
   return new RegExp(PAGE_VALUE_PLACEHOLDER.source).test(text);
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Fills the placeholders that have a value (HTML-escaped); leaves the others as they are. */

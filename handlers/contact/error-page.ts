@@ -6,6 +6,7 @@
  * `data-error` / `data-field` / `data-code` carry the JSON answer's codes for scripts such as `npm run doctor`.
  */
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../../shared/html';
 import type { FieldError } from './field-error';
 
 export interface ErrorPage {
@@ -52,10 +53,4 @@ function labelOf(field: string): string {
   if (!/^[a-z]+(?:_[a-z]+)*$/.test(field)) return `“${field}”`;
   const words = field.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]!);
 }
