@@ -121,7 +121,7 @@ const DISTRIBUTION_WAF =
 const CLOUDFRONT_LOGGING =
   'CloudFront standard logging is opt-in (accessLogging): it writes with ACLs into a separate log bucket (BucketOwnerPreferred, awslogsdelivery grant) that this construct does not own. Pass accessLogging to turn it on.';
 const LOG_GROUP_KEY =
-  'CloudWatch Logs encrypts every log group at rest; a customer managed key adds a key policy for the logs service and $1 a month. The logs hold request metadata, ids and outcomes, never the message or its sender (see ACCESS_LOG_FORMAT and the handler).';
+  'No logsKmsKeyArn: CloudWatch Logs encrypts every log group at rest; a customer managed key adds a key policy for the logs service and $1 a month. The logs hold request metadata, ids and outcomes, never the message or its sender (see ACCESS_LOG_FORMAT and the handler).';
 const LOG_RETENTION =
   "Kept 30 days (logRetentionDays): the access logs hold visitors' IP addresses, personal data kept no longer than needed to investigate a problem. Set logRetentionDays to 365 or more where a policy asks for a year.";
 const BUCKET_LOGGING =
